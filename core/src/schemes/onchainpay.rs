@@ -1,0 +1,130 @@
+//! OnchainPay: the payload gets a `nonce` member as JavaScript's
+//! `payload.nonce = x` sets it (replaced in place when present, appended
+//! otherwise); the body is `JSON.stringify(payload)`, sent byte for byte,
+//! and `x-api-signature` is its hex HMAC-SHA256. `x-api-public-key` names
+//! the key.
+
+use super::{check_credential, check_header_safe, Body, SignedRequest};
+use crate::error::{Error, Result};
+use crate::json::{find_member, write_number, write_string, Number};
+use crate::mac::{Algorithm, Encoding, Key};
+use crate::nonce;
+
+/// An OnchainPay nonce: the docs use `Date.now()` (a number); a string is
+/// also allowed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Nonce<'a> {
+    /// A JSON number.
+    Number(Number),
+    /// A JSON string.
+    Text(&'a str),
+}
+
+/// An OnchainPay request signer.
+#[derive(Clone, Debug)]
+pub struct OnchainPay {
+    public_key: String,
+    key: Key,
+}
+
+impl OnchainPay {
+    /// A signer for this public key and private key.
+    pub fn new(public_key: &str, private_key: &str) -> Result<OnchainPay> {
+        check_credential("public key", public_key)?;
+        Ok(OnchainPay {
+            public_key: public_key.to_owned(),
+            key: Key::new(Algorithm::Sha256, private_key.as_bytes())
+                .map_err(|_| Error::invalid_argument("the private key is empty"))?,
+        })
+    }
+
+    /// Signs `payload`, which must be a JSON object. `nonce` defaults to
+    /// the process's increasing milliseconds, as a number.
+    pub fn sign(&self, payload: Body<'_>, nonce: Option<Nonce<'_>>) -> Result<SignedRequest> {
+        let canonical = payload.canonical()?;
+        if !canonical.starts_with('{') {
+            return Err(Error::invalid_argument(
+                "the OnchainPay payload must be a JSON object",
+            ));
+        }
+        let mut nonce_json = Vec::with_capacity(16);
+        match nonce {
+            Some(Nonce::Number(n)) => write_number(&mut nonce_json, n),
+            Some(Nonce::Text(t)) => {
+                check_header_safe("nonce", t)?;
+                write_string(&mut nonce_json, t);
+            }
+            None => nonce_json.extend_from_slice(nonce::next_millis().to_string().as_bytes()),
+        }
+        let body = with_nonce(canonical, &nonce_json);
+        let signature = self.key.sign(body.as_bytes()).encode(Encoding::Hex);
+        Ok(SignedRequest {
+            headers: vec![
+                ("x-api-public-key", self.public_key.clone()),
+                ("x-api-signature", signature.clone()),
+            ],
+            body: Some(body.clone()),
+            string_to_sign: body,
+            signature,
+        })
+    }
+}
+
+/// `payload.nonce = nonce` on a canonical object.
+fn with_nonce(canonical: String, nonce_json: &[u8]) -> String {
+    let nonce_json = String::from_utf8_lossy(nonce_json);
+    match find_member(&canonical, "nonce") {
+        Some(range) => {
+            let mut body = canonical;
+            body.replace_range(range, &nonce_json);
+            body
+        }
+        None => {
+            let mut body = canonical;
+            body.pop(); // the closing brace
+            if body.len() > 1 {
+                body.push(',');
+            }
+            body.push_str("\"nonce\":");
+            body.push_str(&nonce_json);
+            body.push('}');
+            body
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(payload: &str, nonce: Nonce<'_>) -> String {
+        let signer = OnchainPay::new("pk", "sk").unwrap();
+        signer
+            .sign(Body::Text(payload), Some(nonce))
+            .unwrap()
+            .body
+            .unwrap()
+    }
+
+    #[test]
+    fn nonce_is_assigned_as_javascript_assigns() {
+        let n = Nonce::Number(Number::from_u64(7).unwrap());
+        assert_eq!(body("{}", n), r#"{"nonce":7}"#);
+        assert_eq!(body(r#"{"a":1}"#, n), r#"{"a":1,"nonce":7}"#);
+        assert_eq!(
+            body(r#"{"nonce":"x","a":{"nonce":1}}"#, n),
+            r#"{"nonce":7,"a":{"nonce":1}}"#
+        );
+        assert_eq!(
+            body(r#"{"1":1}"#, Nonce::Text("u-1")),
+            r#"{"1":1,"nonce":"u-1"}"#
+        );
+    }
+
+    #[test]
+    fn payload_must_be_an_object() {
+        let signer = OnchainPay::new("pk", "sk").unwrap();
+        let err = signer.sign(Body::Text("[1]"), None).unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::InvalidArgument);
+    }
+}

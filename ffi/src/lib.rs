@@ -1,0 +1,1 @@
+//! The C ABI of paysig (filled in by the C ABI work).

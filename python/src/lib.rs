@@ -1,0 +1,1 @@
+//! Python bindings of paysig (filled in by the Python work).
