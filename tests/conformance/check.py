@@ -47,11 +47,17 @@ def check_file(lang, path):
 def compare(expect, result):
     if result is None:
         return "the runner did not report this case"
-    if "error" in expect and len(expect) == 1:
-        code = (result.get("error") or {}).get("code")
-        if code == expect["error"]:
-            return None
-        return f"expected error {expect['error']}, got {code or json.dumps(result.get('output'))}"
+    if "error" in expect:
+        # {"error": CODE} may also name the HTTP "status" and "message" a
+        # verifier must give; those are compared with the runner's error.
+        error = result.get("error") or {}
+        if error.get("code") != expect["error"]:
+            got = error.get("code") or json.dumps(result.get("output"))
+            return f"expected error {expect['error']}, got {got}"
+        for field in ("status", "message"):
+            if field in expect and error.get(field) != expect[field]:
+                return f"error {field}: expected {expect[field]!r}, got {error.get(field)!r}"
+        return None
     if "error" in result:
         return f"unexpected error {json.dumps(result['error'])}"
     output = result.get("output", {})
