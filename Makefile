@@ -38,7 +38,7 @@ test-rust:
 # Demo prerequisites only build; scripts/demo.py then signs the providers'
 # documented examples through every language that is built.
 demo-cli:
-	$(CARGO) build --quiet --release -p paysig-cli -p paysig --example conformance
+	$(CARGO) build --quiet --release -p paysig-cli -p paysig --bins --example conformance
 
 TEST_TARGETS += lint test-rust
 DEMO_TARGETS += demo-cli

@@ -41,6 +41,9 @@ pub enum ErrorCode {
     BodyMismatch,
     /// Verification: the nonce (or timestamp and signature) was seen before.
     NonceReused,
+    /// Verification: the replay store could not say whether the request is
+    /// new (unreachable, too slow, or full), so it is refused (HTTP 503).
+    ReplayStoreUnavailable,
 }
 
 impl ErrorCode {
@@ -62,6 +65,7 @@ impl ErrorCode {
         ErrorCode::MissingBody,
         ErrorCode::BodyMismatch,
         ErrorCode::NonceReused,
+        ErrorCode::ReplayStoreUnavailable,
     ];
 
     /// The stable string form, e.g. `"number_out_of_range"`.
@@ -83,6 +87,7 @@ impl ErrorCode {
             ErrorCode::MissingBody => "missing_body",
             ErrorCode::BodyMismatch => "body_mismatch",
             ErrorCode::NonceReused => "nonce_reused",
+            ErrorCode::ReplayStoreUnavailable => "replay_store_unavailable",
         }
     }
 

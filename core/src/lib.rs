@@ -24,6 +24,7 @@ pub mod json;
 pub mod mac;
 pub mod nonce;
 pub mod schemes;
+pub mod verify;
 
 pub use error::{Error, ErrorCode, Result};
 pub use schemes::{Scheme, SignedRequest};

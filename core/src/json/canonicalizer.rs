@@ -7,26 +7,32 @@
 //! when it closes. Nesting is tracked on an explicit stack, never on the
 //! call stack, so no input can overflow it.
 
-use super::number::{exact_value, scan_literal, Inexact};
+use super::number::{exact_value, scan_literal, write_plain_decimal, Inexact};
 use super::object::{array_index, javascript_order, DuplicateFinder};
-use super::string::{needs_escape, write_escape};
+use super::string::{needs_escape, plain_prefix_len, write_escape};
 use super::Options;
 use crate::error::{Error, ErrorCode, Result};
 
 pub(crate) fn canonicalize(src: &[u8], options: &Options, out: &mut Vec<u8>) -> Result<()> {
     Canonicalizer {
         src,
+        // One fast check of the whole input (the usual case: it came from
+        // a `&str`) spares checking each string's bytes as they are read.
+        src_is_utf8: std::str::from_utf8(src).is_ok(),
         pos: 0,
         out,
         options,
-        frames: Vec::new(),
-        members: Vec::new(),
+        // Room for a typical request body, so small ones never regrow.
+        frames: Vec::with_capacity(8),
+        members: Vec::with_capacity(16),
     }
     .run()
 }
 
 struct Canonicalizer<'a, 'o> {
     src: &'a [u8],
+    /// The whole input is valid UTF-8, so strings need no check of their own.
+    src_is_utf8: bool,
     pos: usize,
     out: &'o mut Vec<u8>,
     options: &'a Options,
@@ -309,9 +315,8 @@ impl Canonicalizer<'_, '_> {
         };
         self.pos = end;
         let literal = &self.src[start..end];
-        // Fast path: a short integer is already in JavaScript's form.
-        if literal.len() <= 15 && literal.iter().all(u8::is_ascii_digit) {
-            self.out.extend_from_slice(literal);
+        // Fast path: a plain decimal of few digits (most amounts).
+        if write_plain_decimal(literal, self.out) {
             return Ok(());
         }
         // The literal is ASCII by construction.
@@ -341,12 +346,10 @@ impl Canonicalizer<'_, '_> {
         self.out.push(b'"');
         loop {
             let run = self.pos;
-            while self.pos < self.src.len() && !needs_escape(self.src[self.pos]) {
-                self.pos += 1;
-            }
+            self.pos += plain_prefix_len(&self.src[run..]);
             // The run ends at an ASCII byte, so it never splits a character.
             let chunk = &self.src[run..self.pos];
-            if !chunk.is_ascii() && std::str::from_utf8(chunk).is_err() {
+            if !self.src_is_utf8 && !chunk.is_ascii() && std::str::from_utf8(chunk).is_err() {
                 return Err(Error::new(
                     ErrorCode::InvalidString,
                     format!("invalid UTF-8 in the string at byte {run}"),

@@ -141,6 +141,67 @@ pub(crate) fn exact_value(literal: &str, printed: &mut ryu_js::Buffer) -> Result
     }
 }
 
+/// Fast path for the common literal: a plain decimal such as `12.50`,
+/// `-3` or `0.000125`. Writes JavaScript's output for it and returns
+/// `true`, or writes nothing and returns `false` when the literal is not
+/// of that simple kind (the caller then takes the general path).
+///
+/// Why this is exact: a decimal of at most 15 significant digits survives
+/// the round trip through a double (15 is `f64::DIGITS`), so no other
+/// decimal of at most 15 digits reads as the same double. JavaScript prints
+/// the shortest decimal that reads back as the double, and the literal
+/// itself is a candidate, so what it prints has the literal's value. For
+/// magnitudes from 1e-6 up to 1e21 it prints that value positionally: the
+/// literal minus its sign on zero and its trailing fractional zeros.
+pub(crate) fn write_plain_decimal(literal: &[u8], out: &mut Vec<u8>) -> bool {
+    let (negative, unsigned) = match literal.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, literal),
+    };
+    let point = unsigned.iter().position(|&b| b == b'.');
+    let (int_part, fraction) = match point {
+        Some(p) => (&unsigned[..p], &unsigned[p + 1..]),
+        None => (unsigned, &[][..]),
+    };
+    // Digits only (no exponent), and the integer part short enough that
+    // the value stays below 1e15, far from the exponent form at 1e21.
+    if int_part.is_empty()
+        || int_part.len() > 15
+        || !int_part.iter().all(u8::is_ascii_digit)
+        || !fraction.iter().all(u8::is_ascii_digit)
+    {
+        return false;
+    }
+    let fraction = &fraction[..fraction.len() - trailing_zeros(fraction)];
+    let zero_int = int_part == b"0";
+    if zero_int {
+        let leading = fraction.iter().take_while(|&&b| b == b'0').count();
+        if fraction.is_empty() {
+            out.push(b'0'); // `-0`, `0.000`: JavaScript prints 0
+            return true;
+        }
+        // Below 1e-6 JavaScript switches to `1e-7`; the general path does it.
+        if leading > 5 || fraction.len() - leading > 15 {
+            return false;
+        }
+    } else if int_part.len() + fraction.len() > 15 {
+        return false;
+    }
+    if negative {
+        out.push(b'-');
+    }
+    out.extend_from_slice(int_part);
+    if !fraction.is_empty() {
+        out.push(b'.');
+        out.extend_from_slice(fraction);
+    }
+    true
+}
+
+fn trailing_zeros(digits: &[u8]) -> usize {
+    digits.iter().rev().take_while(|&&b| b == b'0').count()
+}
+
 /// Writes a finite double as ECMAScript `Number::toString` does.
 pub(crate) fn write_f64(out: &mut Vec<u8>, value: f64) {
     let mut buffer = ryu_js::Buffer::new();
@@ -279,6 +340,55 @@ mod tests {
         ] {
             assert_eq!(canonical(lit).as_deref(), Ok(js), "{lit}");
         }
+    }
+
+    /// The fast path must print exactly what the general path prints, and
+    /// decline what it cannot handle.
+    #[test]
+    fn plain_decimal_fast_path_agrees_with_the_general_path() {
+        let fast = |lit: &str| {
+            let mut out = Vec::new();
+            write_plain_decimal(lit.as_bytes(), &mut out)
+                .then(|| String::from_utf8(out).expect("ASCII"))
+        };
+        let mut literals: Vec<String> = "0 -0 -0.000 12.50 -12.5 100 0.1 0.000001 0.0000010 \
+             -0.000123456789012345 999999999999999 999999999999999.0 123456789.012345 \
+             0.30000000000000004 9007199254740993 1000000000000000 0.0000001 1e5 1.5E-3 -1.0e+2"
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        // Many more: every shape of digits around the 15-digit limit.
+        for int_digits in 0..=17 {
+            for frac_digits in 0..=17 {
+                let int: String = "9876543210123456789"[..int_digits.max(1)].to_owned();
+                let int = if int_digits == 0 { "0".to_owned() } else { int };
+                let frac = &"00000120034560789"[..frac_digits];
+                literals.push(if frac.is_empty() {
+                    int.clone()
+                } else {
+                    format!("{int}.{frac}")
+                });
+                literals.push(format!(
+                    "-{int}.{}",
+                    &"1234567890123456789"[..frac_digits.max(1)]
+                ));
+            }
+        }
+        let mut taken = 0;
+        for lit in &literals {
+            let mut printed = ryu_js::Buffer::new();
+            let general = exact_value(lit, &mut printed)
+                .ok()
+                .map(|v| printed.format_finite(v).to_owned());
+            if let Some(out) = fast(lit) {
+                taken += 1;
+                assert_eq!(Some(out), general, "{lit}");
+            }
+        }
+        assert_eq!(fast("0.0000001"), None);
+        assert_eq!(fast("1e5"), None);
+        assert_eq!(fast("9007199254740993"), None);
+        assert!(taken > literals.len() / 3, "the fast path is rarely taken");
     }
 
     #[test]

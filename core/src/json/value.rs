@@ -28,7 +28,8 @@ pub enum Value {
 impl Value {
     /// Canonical JSON of this value, with the default options.
     pub fn to_canonical(&self) -> Result<String> {
-        let mut out = Vec::new();
+        // A guess that spares most regrowth of small outputs.
+        let mut out = Vec::with_capacity(256);
         self.write_canonical(&mut out, &Options::default())?;
         Ok(String::from_utf8(out).unwrap_or_default())
     }
@@ -92,10 +93,6 @@ fn write_value(value: &Value, out: &mut Vec<u8>, depth_left: usize) -> Result<()
         Value::Object(members) => {
             let depth_left = descend(depth_left)?;
             check_duplicates(members)?;
-            let indices: Vec<Option<u32>> = members
-                .iter()
-                .map(|(k, _)| array_index(k.as_bytes()))
-                .collect();
             out.push(b'{');
             let mut write_member = |n: usize, (key, value): &(String, Value)| {
                 if n > 0 {
@@ -105,11 +102,20 @@ fn write_value(value: &Value, out: &mut Vec<u8>, depth_left: usize) -> Result<()
                 out.push(b':');
                 write_value(value, out, depth_left)
             };
-            if indices.iter().all(Option::is_none) {
+            // Most objects have no array-index key: then insertion order is
+            // JavaScript's order, and no order needs computing.
+            if !members
+                .iter()
+                .any(|(k, _)| array_index(k.as_bytes()).is_some())
+            {
                 for (n, member) in members.iter().enumerate() {
                     write_member(n, member)?;
                 }
             } else {
+                let indices: Vec<Option<u32>> = members
+                    .iter()
+                    .map(|(k, _)| array_index(k.as_bytes()))
+                    .collect();
                 for (n, &i) in javascript_order(&indices).iter().enumerate() {
                     write_member(n, &members[i])?;
                 }

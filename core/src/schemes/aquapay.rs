@@ -33,7 +33,7 @@ impl Aquapay {
         let method = normalize_method(method)?;
         check_path(path)?;
         let nonce = match nonce {
-            Some(n) if n.is_empty() => return Err(Error::invalid_argument("the nonce is empty")),
+            Some("") => return Err(Error::invalid_argument("the nonce is empty")),
             Some(n) => {
                 check_header_safe("nonce", n)?;
                 n.to_owned()
@@ -74,6 +74,77 @@ pub(crate) fn string_to_sign(method: &str, path: &str, nonce: &str) -> String {
     write_string(&mut out, nonce);
     out.push(b'}');
     String::from_utf8(out).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------
+// Verification (the receiving side): `crate::verify::Verifier` calls this.
+//
+// Order: x-api-key, x-nonce, x-signature present → key known → signature →
+// nonce is plain decimal milliseconds → nonce within the window (default
+// 30 s each way, our choice) → nonce not seen before for this key. Aquapay
+// answers 401 for all of these; the messages are ours.
+// ---------------------------------------------------------------------------
+
+use crate::error::ErrorCode;
+use crate::verify::{self, AuthError, ErrorStyle, KeyCheck, Request, Verifier, Window};
+
+fn refuse(code: ErrorCode, message: &str) -> AuthError {
+    AuthError::new(code, 401, message, ErrorStyle::Message)
+}
+
+/// Verifies an Aquapay request: the key id, or why not.
+pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<String, AuthError> {
+    let header = |name: &str| match request.header(name) {
+        Ok(Some(value)) => Ok(value),
+        Ok(None) => Err(refuse(
+            ErrorCode::MissingHeader,
+            &format!("Missing {name} header"),
+        )),
+        Err(_) => Err(refuse(
+            ErrorCode::MalformedHeader,
+            &format!("Duplicate {name} header"),
+        )),
+    };
+    let api_key = header("x-api-key")?;
+    let nonce = header("x-nonce")?;
+    let signature = header("x-signature")?;
+    let method = request.method.to_ascii_uppercase();
+    let string_to_sign = string_to_sign(&method, request.path, nonce);
+    let explain = || verify::Explanation {
+        string_to_sign: Some(string_to_sign.clone()),
+        canonical_body: None,
+    };
+    match verifier.check_keyed(api_key, string_to_sign.as_bytes(), signature, Encoding::Hex) {
+        KeyCheck::UnknownKey => return Err(refuse(ErrorCode::InvalidApiKey, "Invalid API key")),
+        KeyCheck::BadSignature => {
+            return Err(refuse(ErrorCode::InvalidSignature, "Invalid signature")
+                .with_explanation(explain()))
+        }
+        KeyCheck::Valid => {}
+    }
+    let Some(nonce_ms) = verify::parse_millis(nonce) else {
+        return Err(refuse(
+            ErrorCode::MalformedHeader,
+            "The nonce must be milliseconds since the epoch",
+        ));
+    };
+    let now = verifier.now_ms();
+    let ttl_ms = match verifier.check_window(nonce_ms, now) {
+        Window::Expired => return Err(refuse(ErrorCode::TimestampExpired, "Nonce expired")),
+        Window::Ahead => return Err(refuse(ErrorCode::AheadOfTime, "Nonce ahead of time")),
+        Window::Within { ttl_ms } => ttl_ms,
+    };
+    let scope = format!("aquapay:{api_key}");
+    match verifier
+        .replay_guard()
+        .check_and_record(&scope, nonce, now, ttl_ms)
+    {
+        Ok(()) => Ok(api_key.to_owned()),
+        Err(verify::ReplayError::Replayed) => {
+            Err(refuse(ErrorCode::NonceReused, "Nonce already used"))
+        }
+        Err(e) => Err(verify::unavailable(ErrorStyle::Message, &e)),
+    }
 }
 
 #[cfg(test)]

@@ -81,18 +81,13 @@ impl Cryptopay {
             Some(Body::Text(text)) => Some(text.to_owned()),
             Some(value @ Body::Value(_)) => Some(value.canonical()?),
         };
-        let digest = match body.as_deref() {
-            None | Some("") => String::new(),
-            Some(text) => md5_hex(text.as_bytes()),
-        };
-        let string_to_sign = [
-            method.as_str(),
-            &digest,
+        let string_to_sign = string_to_sign(
+            &method,
+            body.as_deref().map(str::as_bytes),
             request.content_type,
             &date,
             request.path,
-        ]
-        .join("\n");
+        );
         let signature = self
             .key
             .sign(string_to_sign.as_bytes())
@@ -113,12 +108,181 @@ impl Cryptopay {
     }
 }
 
+/// `METHOD\nMD5(body)\nContent-Type\nDate\npath`; the MD5 field is empty
+/// when there is no body or it is empty. Shared by signing and verifying.
+pub(crate) fn string_to_sign(
+    method: &str,
+    body: Option<&[u8]>,
+    content_type: &str,
+    date: &str,
+    path: &str,
+) -> String {
+    let digest = match body {
+        None | Some(b"") => String::new(),
+        Some(bytes) => md5_hex(bytes),
+    };
+    [method, &digest, content_type, date, path].join("\n")
+}
+
 /// The `X-Cryptopay-Signature` of a callback: lowercase hex
 /// HMAC-SHA256(callback secret, raw body bytes).
 pub fn callback_signature(callback_secret: &str, body: &[u8]) -> Result<String> {
     let key = Key::new(Algorithm::Sha256, callback_secret.as_bytes())
         .map_err(|_| Error::invalid_argument("the callback secret is empty"))?;
     Ok(key.sign(body).encode(Encoding::Hex))
+}
+
+// ---------------------------------------------------------------------------
+// Verification (the receiving side): `crate::verify::Verifier` calls these.
+//
+// Requests. Order: Authorization and Date present → Authorization reads
+// `HMAC key:signature` → key known → signature (base64 HMAC-SHA1 of the
+// string above, over the raw body bytes, Content-Type as sent or empty) →
+// Date parses (HTTP-date or ISO-8601) → Date within ±15 minutes. Cryptopay
+// answers every failure with the same 401 body, `unauthenticated`; the code
+// says why, for logs and `--explain`. The request id is derived from the
+// request (a hash of public header values), so responses are reproducible.
+//
+// Callbacks: X-Cryptopay-Signature present → hex HMAC-SHA256 of the raw body
+// with any callback secret of the keyring. No timestamp: integrity only.
+// ---------------------------------------------------------------------------
+
+use crate::error::ErrorCode;
+use crate::verify::{self, AuthError, ErrorStyle, KeyCheck, Request, Verifier, Window};
+
+/// Cryptopay's message (and error code) for every authentication failure.
+const UNAUTHENTICATED: &str = "unauthenticated";
+
+/// Verifies a Cryptopay API request: the key id, or why not.
+pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<String, AuthError> {
+    let request_id = request_id(request);
+    let refuse = |code: ErrorCode| {
+        AuthError::new(code, 401, UNAUTHENTICATED, ErrorStyle::Cryptopay)
+            .with_request_id(request_id.clone())
+    };
+    let header = |name: &str| match request.header(name) {
+        Ok(value) => Ok(value),
+        Err(_) => Err(refuse(ErrorCode::MalformedHeader)),
+    };
+    let authorization = header("Authorization")?.ok_or_else(|| refuse(ErrorCode::MissingHeader))?;
+    let date = header("Date")?.ok_or_else(|| refuse(ErrorCode::MissingHeader))?;
+    let content_type = header("Content-Type")?.unwrap_or("");
+    let (api_key, signature) =
+        parse_authorization(authorization).ok_or_else(|| refuse(ErrorCode::MalformedHeader))?;
+    let string_to_sign = string_to_sign(
+        &request.method.to_ascii_uppercase(),
+        Some(request.body),
+        content_type,
+        date,
+        request.path,
+    );
+    match verifier.check_keyed(
+        api_key,
+        string_to_sign.as_bytes(),
+        signature,
+        Encoding::Base64,
+    ) {
+        KeyCheck::UnknownKey => return Err(refuse(ErrorCode::InvalidApiKey)),
+        KeyCheck::BadSignature => {
+            return Err(
+                refuse(ErrorCode::InvalidSignature).with_explanation(verify::Explanation {
+                    string_to_sign: Some(string_to_sign),
+                    canonical_body: None,
+                }),
+            )
+        }
+        KeyCheck::Valid => {}
+    }
+    let date_ms = verify::parse_date_ms(date).ok_or_else(|| refuse(ErrorCode::MalformedHeader))?;
+    match verifier.check_window(date_ms, verifier.now_ms()) {
+        Window::Expired => Err(refuse(ErrorCode::TimestampExpired)),
+        Window::Ahead => Err(refuse(ErrorCode::AheadOfTime)),
+        Window::Within { .. } => Ok(api_key.to_owned()),
+    }
+}
+
+/// `HMAC key:signature` → (key, signature). The scheme word is matched
+/// case-insensitively; the signature (base64) has no `:`, so the key is
+/// everything before the last one.
+fn parse_authorization(value: &str) -> Option<(&str, &str)> {
+    let (scheme, credentials) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("HMAC") {
+        return None;
+    }
+    let (key, signature) = credentials.trim().rsplit_once(':')?;
+    if key.is_empty() || signature.is_empty() {
+        return None;
+    }
+    Some((key, signature))
+}
+
+/// 32 hex digits identifying the request in Cryptopay's error body: derived
+/// from public values only (no secret, no randomness in core).
+fn request_id(request: &Request<'_>) -> String {
+    let mut material = Vec::with_capacity(256);
+    for part in [request.method, request.path] {
+        material.extend_from_slice(part.as_bytes());
+        material.push(b'\n');
+    }
+    for (name, value) in request.headers {
+        material.extend_from_slice(name.as_bytes());
+        material.push(b':');
+        material.extend_from_slice(value.as_bytes());
+        material.push(b'\n');
+    }
+    let mut id = crate::mac::sha256_hex(&material);
+    id.truncate(32);
+    id
+}
+
+fn refuse_callback(code: ErrorCode, message: &str) -> AuthError {
+    AuthError::new(code, 401, message, ErrorStyle::Message)
+}
+
+/// Verifies a Cryptopay callback with every callback secret of the keyring:
+/// the id of the entry whose secret signed it.
+pub(crate) fn verify_callback(
+    verifier: &Verifier,
+    request: &Request<'_>,
+) -> Result<String, AuthError> {
+    let signature = match request.header("X-Cryptopay-Signature") {
+        Ok(Some(value)) => value,
+        Ok(None) => {
+            return Err(refuse_callback(
+                ErrorCode::MissingHeader,
+                "Missing X-Cryptopay-Signature header",
+            ))
+        }
+        Err(_) => {
+            return Err(refuse_callback(
+                ErrorCode::MalformedHeader,
+                "Duplicate X-Cryptopay-Signature header",
+            ))
+        }
+    };
+    let expected = Encoding::Hex.decode(signature.trim()).unwrap_or_default();
+    verifier
+        .find_key(request.body, &expected)
+        .map(str::to_owned)
+        .ok_or_else(|| refuse_callback(ErrorCode::InvalidSignature, "Invalid signature"))
+}
+
+/// [`crate::verify::verify_cryptopay_callback`].
+pub(crate) fn verify_callback_signature(
+    callback_secret: &str,
+    body: &[u8],
+    signature: &str,
+) -> Result<(), AuthError> {
+    let key = Key::new(Algorithm::Sha256, callback_secret.as_bytes())
+        .map_err(|_| refuse_callback(ErrorCode::InvalidArgument, "the callback secret is empty"))?;
+    if key.verify_encoded(body, signature, Encoding::Hex) {
+        Ok(())
+    } else {
+        Err(refuse_callback(
+            ErrorCode::InvalidSignature,
+            "Invalid signature",
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -93,6 +93,101 @@ fn with_nonce(canonical: String, nonce_json: &[u8]) -> String {
     }
 }
 
+// ---------------------------------------------------------------------------
+// Verification (the receiving side): `crate::verify::Verifier` calls this.
+//
+// Order: x-api-public-key, x-api-signature present → key known → signature
+// (hex HMAC-SHA256 of the raw body bytes, which are exactly what was
+// signed) → the body is a JSON object with a `nonce` → the nonce policy:
+// - Increasing (default): the nonce, a JSON number or a string of decimal
+//   digits (at most 16), must be greater than the last one accepted for
+//   this public key. No time window (the docs give none).
+// - Unique: the nonce must be milliseconds since the epoch within the
+//   window (default 30 s each way, our choice) and not seen before within
+//   it, in any order.
+// Messages are ours; failures are 401.
+// ---------------------------------------------------------------------------
+
+use crate::error::ErrorCode;
+use crate::json::{canonicalize_with, unquote, Options};
+use crate::verify::{
+    self, AuthError, ErrorStyle, KeyCheck, NoncePolicy, Request, Verifier, Window,
+};
+
+fn refuse(code: ErrorCode, message: &str) -> AuthError {
+    AuthError::new(code, 401, message, ErrorStyle::Message)
+}
+
+/// Verifies an OnchainPay request: the public key, or why not.
+pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<String, AuthError> {
+    let header = |name: &str| match request.header(name) {
+        Ok(Some(value)) => Ok(value),
+        Ok(None) => Err(refuse(
+            ErrorCode::MissingHeader,
+            &format!("Missing {name} header"),
+        )),
+        Err(_) => Err(refuse(
+            ErrorCode::MalformedHeader,
+            &format!("Duplicate {name} header"),
+        )),
+    };
+    let public_key = header("x-api-public-key")?;
+    let signature = header("x-api-signature")?;
+    match verifier.check_keyed(public_key, request.body, signature, Encoding::Hex) {
+        KeyCheck::UnknownKey => return Err(refuse(ErrorCode::InvalidApiKey, "Invalid API key")),
+        KeyCheck::BadSignature => {
+            return Err(
+                refuse(ErrorCode::InvalidSignature, "Invalid signature").with_explanation(
+                    verify::Explanation {
+                        string_to_sign: Some(String::from_utf8_lossy(request.body).into_owned()),
+                        canonical_body: None,
+                    },
+                ),
+            )
+        }
+        KeyCheck::Valid => {}
+    }
+    let canonical = canonicalize_with(request.body, &Options::lenient())
+        .ok()
+        .filter(|json| json.starts_with('{'));
+    let nonce = canonical
+        .as_deref()
+        .and_then(|json| Some(&json[find_member(json, "nonce")?]))
+        .ok_or_else(|| refuse(ErrorCode::MissingTimestamp, "Missing nonce"))?;
+    let nonce_text = unquote(nonce).unwrap_or_else(|| nonce.to_owned());
+    let invalid_nonce = || refuse(ErrorCode::MalformedHeader, "Invalid nonce");
+    let reused = |e: verify::ReplayError| match e {
+        verify::ReplayError::Replayed => refuse(ErrorCode::NonceReused, "Nonce already used"),
+        e => verify::unavailable(ErrorStyle::Message, &e),
+    };
+    let scope = format!("onchainpay:{public_key}");
+    let now = verifier.now_ms();
+    match verifier.nonce_policy() {
+        NoncePolicy::Increasing => {
+            let value = verify::parse_millis(&nonce_text).ok_or_else(invalid_nonce)?;
+            verifier
+                .replay_guard()
+                .check_increasing(&scope, value.unsigned_abs(), now)
+                .map_err(reused)?;
+        }
+        NoncePolicy::Unique => {
+            let nonce_ms = verify::parse_millis(&nonce_text).ok_or_else(invalid_nonce)?;
+            let ttl_ms = match verifier.check_window(nonce_ms, now) {
+                Window::Expired => {
+                    return Err(refuse(ErrorCode::TimestampExpired, "Nonce expired"))
+                }
+                Window::Ahead => return Err(refuse(ErrorCode::AheadOfTime, "Nonce ahead of time")),
+                Window::Within { ttl_ms } => ttl_ms,
+            };
+            verifier
+                .replay_guard()
+                .check_and_record(&scope, nonce, now, ttl_ms)
+                .map_err(reused)?;
+        }
+    }
+    Ok(public_key.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

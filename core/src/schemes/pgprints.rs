@@ -50,3 +50,66 @@ impl PGPrints {
         })
     }
 }
+
+// ---------------------------------------------------------------------------
+// Verification (the receiving side): `crate::verify::Verifier` calls this.
+//
+// Order: X-PGPrints-Hmac-Sha256 present → the body is JSON (read as
+// `JSON.parse` does; 400 otherwise, with the JSON error's code) → the
+// signature is the HMAC of the canonical body (`JSON.stringify` of what was
+// parsed, as a server that re-serialises does) with any secret of the
+// keyring, base64 or hex (PROVIDERS.md: one published sample digests to
+// hex). The request carries no key id, so every secret is tried, without
+// stopping at a match. There is no nonce or timestamp: a captured request
+// verifies again. Messages are ours; failures are 401.
+// ---------------------------------------------------------------------------
+
+use crate::error::ErrorCode;
+use crate::json::{canonicalize_with, Options};
+use crate::verify::{self, AuthError, ErrorStyle, Request, Verifier};
+
+fn refuse(code: ErrorCode, status: u16, message: &str) -> AuthError {
+    AuthError::new(code, status, message, ErrorStyle::Message)
+}
+
+/// Verifies a PGPrints request: the id of the key that signed it.
+pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<String, AuthError> {
+    let signature = match request.header("X-PGPrints-Hmac-Sha256") {
+        Ok(Some(value)) => value.trim(),
+        Ok(None) => {
+            return Err(refuse(
+                ErrorCode::MissingHeader,
+                401,
+                "Missing X-PGPrints-Hmac-Sha256 header",
+            ))
+        }
+        Err(_) => {
+            return Err(refuse(
+                ErrorCode::MalformedHeader,
+                401,
+                "Duplicate X-PGPrints-Hmac-Sha256 header",
+            ))
+        }
+    };
+    let canonical = canonicalize_with(request.body, &Options::lenient())
+        .map_err(|e| refuse(e.code(), 400, "The body is not JSON"))?;
+    // 32 bytes are 64 hex digits or 44 base64 characters: the length says
+    // which encoding was used.
+    let encoding = if signature.len() == 64 {
+        Encoding::Hex
+    } else {
+        Encoding::Base64
+    };
+    let expected = encoding.decode(signature).unwrap_or_default();
+    verifier
+        .find_key(canonical.as_bytes(), &expected)
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            refuse(ErrorCode::InvalidSignature, 401, "Invalid signature").with_explanation(
+                verify::Explanation {
+                    string_to_sign: Some(canonical.clone()),
+                    canonical_body: Some(canonical),
+                },
+            )
+        })
+}

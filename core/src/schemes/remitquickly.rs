@@ -37,9 +37,7 @@ impl RemitQuickly {
     pub fn sign(&self, body: Option<Body<'_>>, timestamp: Option<&str>) -> Result<SignedRequest> {
         let canonical_body = body.map(|b| b.canonical()).transpose()?;
         let timestamp = match timestamp {
-            Some(t) if t.is_empty() => {
-                return Err(Error::invalid_argument("the timestamp is empty"))
-            }
+            Some("") => return Err(Error::invalid_argument("the timestamp is empty")),
             Some(t) => {
                 check_header_safe("timestamp", t)?;
                 t.to_owned()
@@ -71,4 +69,138 @@ fn payload_json(canonical_body: &str, timestamp: &str) -> String {
     write_string(&mut out, timestamp);
     out.push(b'}');
     String::from_utf8(out).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------
+// Verification (the receiving side): `crate::verify::Verifier` calls this.
+//
+// Order, as the provider's error table implies: apikey, payload, signature
+// present → key known → signature (hex HMAC-SHA512 of the payload header
+// text) → payload fields (timestamp, then body) → timestamp within the
+// window (default 60 s each way, our choice) → the payload's body equals the
+// request body as the server parses it → timestamp+signature not seen
+// before. Messages are the provider's documented ones; "Invalid payload",
+// "Duplicate header data" and "Duplicate request" are ours (the provider
+// documents none for those cases). All 401.
+//
+// The request body as the server parses it, by Content-Type: url-encoded
+// form fields → an object of strings, in order, a repeated name keeping its
+// first position and its last value (the Postman script's `reduce`); JSON
+// (`application/json`, `*+json`) → its value, read as `JSON.parse` does; no
+// body → `{}`. A non-empty body of any other type cannot be read, so it
+// cannot match.
+// ---------------------------------------------------------------------------
+
+use crate::error::ErrorCode;
+use crate::json::{canonicalize_with, find_member, unquote, Options, Value};
+use crate::verify::{self, AuthError, ErrorStyle, KeyCheck, Request, Verifier, Window};
+
+fn refuse(code: ErrorCode, message: &str) -> AuthError {
+    AuthError::new(code, 401, message, ErrorStyle::Message)
+}
+
+/// Verifies a RemitQuickly request: the key id, or why not.
+pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<String, AuthError> {
+    let header = |name: &str| match request.header(name) {
+        Ok(Some(value)) => Ok(value),
+        Ok(None) => Err(refuse(
+            ErrorCode::MissingHeader,
+            "Missing necessary header data",
+        )),
+        Err(_) => Err(refuse(ErrorCode::MalformedHeader, "Duplicate header data")),
+    };
+    let api_key = header("apikey")?;
+    let payload = header("payload")?;
+    let signature = header("signature")?;
+    match verifier.check_keyed(api_key, payload.as_bytes(), signature, Encoding::Hex) {
+        KeyCheck::UnknownKey => return Err(refuse(ErrorCode::InvalidApiKey, "Invalid api key")),
+        KeyCheck::BadSignature => {
+            return Err(
+                refuse(ErrorCode::InvalidSignature, "Invalid Signature").with_explanation(
+                    verify::Explanation {
+                        string_to_sign: Some(payload.to_owned()),
+                        canonical_body: None,
+                    },
+                ),
+            )
+        }
+        KeyCheck::Valid => {}
+    }
+    let invalid_payload = || refuse(ErrorCode::MalformedHeader, "Invalid payload");
+    let payload_json = base64::engine::general_purpose::STANDARD
+        .decode(payload.trim())
+        .ok()
+        .and_then(|bytes| canonicalize_with(&bytes, &Options::lenient()).ok())
+        .filter(|json| json.starts_with('{'))
+        .ok_or_else(invalid_payload)?;
+    let timestamp = find_member(&payload_json, "timestamp")
+        .map(|range| &payload_json[range])
+        .ok_or_else(|| refuse(ErrorCode::MissingTimestamp, "Missing timestamp in payload"))?;
+    let signed_body = find_member(&payload_json, "body")
+        .map(|range| &payload_json[range])
+        .ok_or_else(|| refuse(ErrorCode::MissingBody, "Missing body in payload"))?;
+    // `Date.now().toString()`: a string of digits; a bare number is read too.
+    let timestamp_text = match unquote(timestamp) {
+        Some(text) => text,
+        None => timestamp.to_owned(),
+    };
+    let timestamp_ms = verify::parse_millis(&timestamp_text).ok_or_else(invalid_payload)?;
+    let now = verifier.now_ms();
+    let ttl_ms = match verifier.check_window(timestamp_ms, now) {
+        Window::Expired => return Err(refuse(ErrorCode::TimestampExpired, "Timestamp expired")),
+        Window::Ahead => return Err(refuse(ErrorCode::AheadOfTime, "Ahead of time")),
+        Window::Within { ttl_ms } => ttl_ms,
+    };
+    let content_type = request.header("Content-Type").ok().flatten();
+    let received = body_as_parsed(content_type, request.body);
+    if received.as_deref() != Some(signed_body) {
+        return Err(
+            refuse(ErrorCode::BodyMismatch, "Body and Payload mismatch").with_explanation(
+                verify::Explanation {
+                    string_to_sign: Some(payload_json.clone()),
+                    canonical_body: received,
+                },
+            ),
+        );
+    }
+    // Hex in either case verifies, so the token uses one case: a replay
+    // with the signature upper-cased is still a replay.
+    let token = format!("{timestamp_text}:{}", signature.trim().to_ascii_lowercase());
+    let scope = format!("remitquickly:{api_key}");
+    match verifier
+        .replay_guard()
+        .check_and_record(&scope, &token, now, ttl_ms)
+    {
+        Ok(()) => Ok(api_key.to_owned()),
+        Err(verify::ReplayError::Replayed) => {
+            Err(refuse(ErrorCode::NonceReused, "Duplicate request"))
+        }
+        Err(e) => Err(verify::unavailable(ErrorStyle::Message, &e)),
+    }
+}
+
+/// The request body as the provider's server parses it, as canonical JSON;
+/// `None` when it cannot be read.
+fn body_as_parsed(content_type: Option<&str>, body: &[u8]) -> Option<String> {
+    if body.is_empty() {
+        return Some("{}".to_owned());
+    }
+    let media_type = content_type
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if media_type == "application/x-www-form-urlencoded" {
+        let mut object = Value::Object(Vec::new());
+        for (name, value) in form_urlencoded::parse(body) {
+            object.set(&name, Value::String(value.into_owned()));
+        }
+        object.to_canonical().ok()
+    } else if media_type == "application/json" || media_type.ends_with("+json") {
+        canonicalize_with(body, &Options::lenient()).ok()
+    } else {
+        None
+    }
 }

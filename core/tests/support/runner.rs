@@ -6,8 +6,12 @@
 use paysig::json::{self, Number};
 use paysig::mac::{Algorithm, Encoding, Key};
 use paysig::schemes::{self, Body, CryptopayRequest, Nonce};
+use paysig::verify::{
+    FixedClock, Keyring, MemoryReplayGuard, NoncePolicy, Request, Target, Verifier,
+};
 use paysig::{Error, ErrorCode};
 use serde_json::{json, Map, Value};
+use std::sync::Arc;
 
 /// Runs every case of a parsed vector file.
 pub fn run(vectors: &Value) -> Result<Value, String> {
@@ -16,6 +20,14 @@ pub fn run(vectors: &Value) -> Result<Value, String> {
         .ok_or("the file names no scheme")?;
     let cases = vectors["cases"].as_array().ok_or("the file has no cases")?;
     let mut results = Vec::new();
+    if scheme == "verify" {
+        for case in cases {
+            let mut result = verify(&case["input"])?;
+            result["name"] = case["name"].clone();
+            results.push(result);
+        }
+        return Ok(json!({"scheme": scheme, "cases": results}));
+    }
     for case in cases {
         let name = case["name"].clone();
         let input = &case["input"];
@@ -191,4 +203,71 @@ fn hmac(input: &Value) -> Result<Value, Error> {
         ));
     }
     Ok(json!({"hex": hex, "base64": base64}))
+}
+
+/// FORMAT.md's verify.json mapping: one verifier per case, built from
+/// `keys`, `now_ms`, `tolerance_ms` and `nonce_policy`, with a fresh
+/// in-memory replay guard; the requests go through it in order. Reports
+/// the last key id, or the first refusal with its status and message.
+fn verify(input: &Value) -> Result<Value, String> {
+    let bad = |what: &str| format!("verify case input: {what}");
+    let target: Target = input["scheme"]
+        .as_str()
+        .ok_or_else(|| bad("scheme"))?
+        .parse()
+        .map_err(|e: Error| bad(e.message()))?;
+    let mut keyring = Keyring::new();
+    for (id, secrets) in input["keys"].as_object().ok_or_else(|| bad("keys"))? {
+        for secret in secrets.as_array().ok_or_else(|| bad("a list of secrets"))? {
+            let secret = secret.as_str().ok_or_else(|| bad("a secret"))?;
+            keyring.add(id, secret).map_err(|e| bad(e.message()))?;
+        }
+    }
+    let now = input["now_ms"].as_i64().ok_or_else(|| bad("now_ms"))?;
+    let mut verifier = Verifier::for_target(target, keyring)
+        .with_clock(Arc::new(FixedClock(now)))
+        .with_replay_guard(Arc::new(MemoryReplayGuard::default()));
+    if let Some(ms) = input["tolerance_ms"].as_i64() {
+        verifier = verifier.with_tolerance_ms(ms);
+    }
+    match input["nonce_policy"].as_str() {
+        None | Some("increasing") => {}
+        Some("unique") => verifier = verifier.with_nonce_policy(NoncePolicy::Unique),
+        Some(other) => return Err(bad(&format!("nonce_policy {other}"))),
+    }
+    let mut outcome = json!({});
+    for request in input["requests"]
+        .as_array()
+        .ok_or_else(|| bad("requests"))?
+    {
+        let pairs = request["headers"]
+            .as_array()
+            .ok_or_else(|| bad("headers"))?;
+        let headers: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|pair| {
+                pair[0]
+                    .as_str()
+                    .zip(pair[1].as_str())
+                    .ok_or_else(|| bad("a header pair"))
+            })
+            .collect::<Result<_, _>>()?;
+        let request = Request {
+            method: request["method"].as_str().ok_or_else(|| bad("method"))?,
+            path: request["path"].as_str().ok_or_else(|| bad("path"))?,
+            headers: &headers,
+            body: request["body"].as_str().unwrap_or("").as_bytes(),
+        };
+        match verifier.verify(&request) {
+            Ok(key_id) => outcome = json!({"output": {"key_id": key_id}}),
+            Err(e) => {
+                return Ok(json!({"error": {
+                    "code": e.code().as_str(),
+                    "status": e.status(),
+                    "message": e.message(),
+                }}))
+            }
+        }
+    }
+    Ok(outcome)
 }
