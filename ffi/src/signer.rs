@@ -1,0 +1,424 @@
+//! `paysig_signer`: one handle type for the five schemes, built once from
+//! credentials (the HMAC key schedule is computed then), and one sign
+//! function per scheme, since each signs different parts of a request.
+
+use std::os::raw::c_char;
+
+use paysig_core::json::{self, Number};
+use paysig_core::mac::Encoding;
+use paysig_core::schemes::{
+    cryptopay::DEFAULT_CONTENT_TYPE, Aquapay, Body, Cryptopay, CryptopayRequest, Nonce, OnchainPay,
+    PGPrints, RemitQuickly,
+};
+use paysig_core::{Scheme, SignedRequest};
+
+use crate::boundary::{handle, json_text, optional_bytes, optional_text, out, put, text};
+use crate::error::{paysig_error, Failure};
+use crate::result::paysig_result;
+use crate::signed::paysig_signed;
+
+enum Inner {
+    Cryptopay(Cryptopay),
+    Aquapay(Aquapay),
+    RemitQuickly(RemitQuickly),
+    PGPrints(PGPrints),
+    OnchainPay(OnchainPay),
+}
+
+/// A request signer for one scheme and one set of credentials.
+///
+/// Created by `paysig_signer_new` (or `paysig_pgprints_signer_new`);
+/// immutable, so one signer may sign from many threads at once; release
+/// with `paysig_signer_free`. It holds the secret, which is wiped on free.
+pub struct paysig_signer {
+    inner: Inner,
+}
+
+/// Creates a signer for the scheme named `scheme` (`cryptopay`, `aquapay`,
+/// `remitquickly`, `pgprints`, `onchainpay`; any case) from its
+/// credentials: `key_id` is the API key (OnchainPay: the public key) and
+/// must be NULL or empty for PGPrints, which has none; `secret` is the API
+/// secret (OnchainPay: the private key). PGPrints signatures are base64.
+///
+/// On success `*out_signer` is a new handle to free with
+/// `paysig_signer_free`. Errors (nothing written to `*out_signer`):
+/// `PAYSIG_RESULT_INVALID_ARGUMENT` for an unknown scheme, an empty key id
+/// or secret, control characters in the key id, invalid UTF-8 or NULL.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_signer_new(
+    scheme: *const c_char,
+    scheme_len: usize,
+    key_id: *const c_char,
+    key_id_len: usize,
+    secret: *const c_char,
+    secret_len: usize,
+    out_signer: *mut *mut paysig_signer,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        // SAFETY: the caller's promises on each pointer.
+        let scheme: Scheme = unsafe { text(scheme, scheme_len, "scheme") }?.parse()?;
+        // SAFETY: as above.
+        let key_id = unsafe { text(key_id, key_id_len, "key_id") }?;
+        // SAFETY: as above.
+        let secret = unsafe { text(secret, secret_len, "secret") }?;
+        let out_signer = out(out_signer, "out_signer")?;
+        let inner = match scheme {
+            Scheme::Cryptopay => Inner::Cryptopay(Cryptopay::new(key_id, secret)?),
+            Scheme::Aquapay => Inner::Aquapay(Aquapay::new(key_id, secret)?),
+            Scheme::RemitQuickly => Inner::RemitQuickly(RemitQuickly::new(key_id, secret)?),
+            Scheme::OnchainPay => Inner::OnchainPay(OnchainPay::new(key_id, secret)?),
+            Scheme::PGPrints => {
+                if !key_id.is_empty() {
+                    return Err(Failure::invalid(
+                        "PGPrints has no key id: pass NULL or an empty key_id",
+                    ));
+                }
+                Inner::PGPrints(PGPrints::new(secret)?)
+            }
+        };
+        let signer = Box::new(paysig_signer { inner });
+        // SAFETY: checked by `out`.
+        unsafe { put(out_signer, Box::into_raw(signer)) };
+        Ok(())
+    })
+}
+
+/// Creates a PGPrints signer whose signatures use `encoding` (`base64`,
+/// the documented default, or `hex`, which one published sample uses).
+/// Ownership and errors as for `paysig_signer_new`; an unknown encoding is
+/// `PAYSIG_RESULT_INVALID_ARGUMENT`.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_pgprints_signer_new(
+    secret_key: *const c_char,
+    secret_key_len: usize,
+    encoding: *const c_char,
+    encoding_len: usize,
+    out_signer: *mut *mut paysig_signer,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        // SAFETY: the caller's promises on each pointer.
+        let secret = unsafe { text(secret_key, secret_key_len, "secret_key") }?;
+        // SAFETY: as above.
+        let encoding: Encoding = unsafe { text(encoding, encoding_len, "encoding") }?.parse()?;
+        let out_signer = out(out_signer, "out_signer")?;
+        let signer = PGPrints::new(secret)?.with_encoding(encoding);
+        let signer = Box::new(paysig_signer {
+            inner: Inner::PGPrints(signer),
+        });
+        // SAFETY: checked by `out`.
+        unsafe { put(out_signer, Box::into_raw(signer)) };
+        Ok(())
+    })
+}
+
+/// The signer's scheme name (`"cryptopay"`...): a static string, never
+/// freed; NULL when `signer` is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn paysig_signer_scheme(signer: *const paysig_signer) -> *const c_char {
+    crate::ffi_boundary!(default: std::ptr::null(), {
+        // SAFETY: NULL or a live handle.
+        match unsafe { signer.as_ref() }.map(|s| &s.inner) {
+            Some(Inner::Cryptopay(_)) => c"cryptopay".as_ptr(),
+            Some(Inner::Aquapay(_)) => c"aquapay".as_ptr(),
+            Some(Inner::RemitQuickly(_)) => c"remitquickly".as_ptr(),
+            Some(Inner::PGPrints(_)) => c"pgprints".as_ptr(),
+            Some(Inner::OnchainPay(_)) => c"onchainpay".as_ptr(),
+            None => std::ptr::null(),
+        }
+    })
+}
+
+/// Releases a signer. NULL is accepted and does nothing.
+#[no_mangle]
+pub unsafe extern "C" fn paysig_signer_free(signer: *mut paysig_signer) {
+    crate::ffi_boundary!(default: (), {
+        if !signer.is_null() {
+            // SAFETY: a pointer from `Box::into_raw` in a constructor,
+            // freed once (the caller's promise).
+            drop(unsafe { Box::from_raw(signer) });
+        }
+    })
+}
+
+fn wrong_scheme(wanted: &str) -> Failure {
+    Failure::invalid(format!("this signer is not a {wanted} signer"))
+}
+
+/// Hands a signed request to the caller.
+///
+/// # Safety
+/// `out_signed` came from `out`.
+unsafe fn deliver(
+    out_signed: *mut *mut paysig_signed,
+    signed: SignedRequest,
+) -> Result<(), Failure> {
+    let signed = paysig_signed::new(signed)?;
+    // SAFETY: checked by `out` (the caller of this function's promise).
+    unsafe { put(out_signed, Box::into_raw(signed)) };
+    Ok(())
+}
+
+/// Signs a Cryptopay request: `method` (upper-cased), `path` (everything
+/// after the base URL, query included), `body` (NULL: no body; hashed as
+/// given, and must be UTF-8), `content_type` (NULL: `application/json`),
+/// `date` (NULL: now, as an IMF-fixdate; sent exactly as given).
+///
+/// On success `*out_signed` is a new `paysig_signed` (headers
+/// `Authorization`, `Content-Type`, `Date`; body as given) to free with
+/// `paysig_signed_free`. Errors: `PAYSIG_RESULT_INVALID_ARGUMENT` (NULL
+/// signer or out pointer, another scheme's signer, an empty or non-token
+/// method, control characters, invalid UTF-8).
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_cryptopay_sign(
+    signer: *const paysig_signer,
+    method: *const c_char,
+    method_len: usize,
+    path: *const c_char,
+    path_len: usize,
+    body: *const c_char,
+    body_len: usize,
+    content_type: *const c_char,
+    content_type_len: usize,
+    date: *const c_char,
+    date_len: usize,
+    out_signed: *mut *mut paysig_signed,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        // SAFETY: the caller's promises on each pointer (here and below).
+        let signer = unsafe { handle(signer, "signer") }?;
+        let Inner::Cryptopay(signer) = &signer.inner else {
+            return Err(wrong_scheme("Cryptopay"));
+        };
+        // SAFETY: as above.
+        let method = unsafe { text(method, method_len, "method") }?;
+        // SAFETY: as above.
+        let path = unsafe { text(path, path_len, "path") }?;
+        // SAFETY: as above.
+        let body = unsafe { optional_text(body, body_len, "body") }?;
+        // SAFETY: as above.
+        let content_type =
+            unsafe { optional_text(content_type, content_type_len, "content_type") }?;
+        // SAFETY: as above.
+        let date = unsafe { optional_text(date, date_len, "date") }?;
+        let out_signed = out(out_signed, "out_signed")?;
+        let request = CryptopayRequest {
+            method,
+            path,
+            body: body.map(Body::Text),
+            content_type: content_type.unwrap_or(DEFAULT_CONTENT_TYPE),
+            date,
+        };
+        let signed = signer.sign(&request)?;
+        // SAFETY: checked by `out`.
+        unsafe { deliver(out_signed, signed) }
+    })
+}
+
+/// Signs an Aquapay request: `method`, `path` (a query string is allowed
+/// and not signed), `nonce` (NULL: the process's next strictly increasing
+/// millisecond count; otherwise non-empty text).
+///
+/// On success `*out_signed` is a new `paysig_signed` (headers `x-nonce`,
+/// `x-api-key`, `x-signature`; no body) to free with `paysig_signed_free`.
+/// Errors as for `paysig_cryptopay_sign`; an empty nonce is
+/// `PAYSIG_RESULT_INVALID_ARGUMENT`.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_aquapay_sign(
+    signer: *const paysig_signer,
+    method: *const c_char,
+    method_len: usize,
+    path: *const c_char,
+    path_len: usize,
+    nonce: *const c_char,
+    nonce_len: usize,
+    out_signed: *mut *mut paysig_signed,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        // SAFETY: the caller's promises on each pointer (here and below).
+        let signer = unsafe { handle(signer, "signer") }?;
+        let Inner::Aquapay(signer) = &signer.inner else {
+            return Err(wrong_scheme("Aquapay"));
+        };
+        // SAFETY: as above.
+        let method = unsafe { text(method, method_len, "method") }?;
+        // SAFETY: as above.
+        let path = unsafe { text(path, path_len, "path") }?;
+        // SAFETY: as above.
+        let nonce = unsafe { optional_text(nonce, nonce_len, "nonce") }?;
+        let out_signed = out(out_signed, "out_signed")?;
+        let signed = signer.sign(method, path, nonce)?;
+        // SAFETY: checked by `out`.
+        unsafe { deliver(out_signed, signed) }
+    })
+}
+
+/// Signs a RemitQuickly request: `body_json` is the request's fields as a
+/// JSON text (NULL: no body, signed as `{}`), `timestamp` (NULL: the
+/// process's next strictly increasing millisecond count).
+///
+/// On success `*out_signed` is a new `paysig_signed` (headers `apikey`,
+/// `payload`, `signature`; body: the canonical JSON that was signed, NULL
+/// without a body; string to sign: the payload JSON before base64).
+/// Errors: the JSON codes of `paysig_canonicalize` for `body_json`, and
+/// `PAYSIG_RESULT_INVALID_ARGUMENT` as for `paysig_cryptopay_sign`.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_remitquickly_sign(
+    signer: *const paysig_signer,
+    body_json: *const c_char,
+    body_json_len: usize,
+    timestamp: *const c_char,
+    timestamp_len: usize,
+    out_signed: *mut *mut paysig_signed,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        // SAFETY: the caller's promises on each pointer (here and below).
+        let signer = unsafe { handle(signer, "signer") }?;
+        let Inner::RemitQuickly(signer) = &signer.inner else {
+            return Err(wrong_scheme("RemitQuickly"));
+        };
+        let body = if body_json.is_null() {
+            None
+        } else {
+            // SAFETY: as above.
+            Some(unsafe { json_text(body_json, body_json_len, "body_json") }?)
+        };
+        // SAFETY: as above.
+        let timestamp = unsafe { optional_text(timestamp, timestamp_len, "timestamp") }?;
+        let out_signed = out(out_signed, "out_signed")?;
+        let signed = signer.sign(body.map(Body::Text), timestamp)?;
+        // SAFETY: checked by `out`.
+        unsafe { deliver(out_signed, signed) }
+    })
+}
+
+/// Signs a PGPrints request body, a JSON text.
+///
+/// On success `*out_signed` is a new `paysig_signed` (header
+/// `X-PGPrints-Hmac-Sha256`; body and string to sign: the canonical JSON).
+/// Errors: the JSON codes of `paysig_canonicalize`, and
+/// `PAYSIG_RESULT_INVALID_ARGUMENT` as for `paysig_cryptopay_sign`.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_pgprints_sign(
+    signer: *const paysig_signer,
+    body_json: *const c_char,
+    body_json_len: usize,
+    out_signed: *mut *mut paysig_signed,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        // SAFETY: the caller's promises on each pointer (here and below).
+        let signer = unsafe { handle(signer, "signer") }?;
+        let Inner::PGPrints(signer) = &signer.inner else {
+            return Err(wrong_scheme("PGPrints"));
+        };
+        // SAFETY: as above.
+        let body = unsafe { json_text(body_json, body_json_len, "body_json") }?;
+        let out_signed = out(out_signed, "out_signed")?;
+        let signed = signer.sign(Body::Text(body))?;
+        // SAFETY: checked by `out`.
+        unsafe { deliver(out_signed, signed) }
+    })
+}
+
+/// Signs an OnchainPay request: `payload_json` is a JSON object; it gets a
+/// `nonce` member as JavaScript's `payload.nonce = x` sets it. `nonce_json`
+/// is the nonce as a JSON literal, a number (`1643881172430`) or a string
+/// (`"abc"`, quotes included); NULL: the process's next strictly
+/// increasing millisecond count, as a number.
+///
+/// On success `*out_signed` is a new `paysig_signed` (headers
+/// `x-api-public-key`, `x-api-signature`; body: the exact bytes to send,
+/// also the string to sign). Errors: the JSON codes of
+/// `paysig_canonicalize` for either input, and
+/// `PAYSIG_RESULT_INVALID_ARGUMENT` for a payload that is not an object, a
+/// nonce that is neither number nor string, and as for
+/// `paysig_cryptopay_sign`.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_onchainpay_sign(
+    signer: *const paysig_signer,
+    payload_json: *const c_char,
+    payload_json_len: usize,
+    nonce_json: *const c_char,
+    nonce_json_len: usize,
+    out_signed: *mut *mut paysig_signed,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        // SAFETY: the caller's promises on each pointer (here and below).
+        let signer = unsafe { handle(signer, "signer") }?;
+        let Inner::OnchainPay(signer) = &signer.inner else {
+            return Err(wrong_scheme("OnchainPay"));
+        };
+        // SAFETY: as above.
+        let payload = unsafe { json_text(payload_json, payload_json_len, "payload_json") }?;
+        // SAFETY: as above.
+        let nonce = unsafe { optional_bytes(nonce_json, nonce_json_len, "nonce_json") }?;
+        let out_signed = out(out_signed, "out_signed")?;
+        let nonce_text;
+        let nonce = match nonce {
+            None => None,
+            // The common case, a number: read directly.
+            Some(bytes @ [b'-' | b'0'..=b'9', ..]) => {
+                let literal = std::str::from_utf8(bytes)
+                    .map_err(|_| Failure::invalid("the nonce is not a JSON number"))?;
+                Some(Nonce::Number(Number::parse(literal)?))
+            }
+            // Anything else goes through the JSON reader, which reports
+            // bad JSON with its own code and unescapes a string.
+            Some(bytes) => {
+                let literal = json::canonicalize_with(bytes, &json::Options::default())?;
+                if !literal.starts_with('"') {
+                    return Err(Failure::invalid(
+                        "the nonce must be a JSON number or string",
+                    ));
+                }
+                nonce_text = json::unquote(&literal)
+                    .ok_or_else(|| Failure::invalid("the nonce string cannot be read"))?;
+                Some(Nonce::Text(&nonce_text))
+            }
+        };
+        let signed = signer.sign(Body::Text(payload), nonce)?;
+        // SAFETY: checked by `out`.
+        unsafe { deliver(out_signed, signed) }
+    })
+}
+
+/// Writes the `X-Cryptopay-Signature` of a Cryptopay callback (lowercase
+/// hex HMAC-SHA256 of the raw `body` bytes with `callback_secret`) to
+/// `*out_signature`, a new `paysig_bytes` to free with `paysig_bytes_free`.
+/// Errors: `PAYSIG_RESULT_INVALID_ARGUMENT` (empty secret, NULL, invalid
+/// UTF-8 in the secret).
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_cryptopay_callback_sign(
+    callback_secret: *const c_char,
+    callback_secret_len: usize,
+    body: *const c_char,
+    body_len: usize,
+    out_signature: *mut *mut crate::bytes::paysig_bytes,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        // SAFETY: the caller's promises on each pointer (here and below).
+        let secret = unsafe { text(callback_secret, callback_secret_len, "callback_secret") }?;
+        // SAFETY: as above.
+        let body = unsafe { crate::boundary::bytes(body, body_len, "body") }?;
+        let out_signature = out(out_signature, "out_signature")?;
+        let signature = paysig_core::schemes::cryptopay::callback_signature(secret, body)?;
+        // SAFETY: checked by `out`.
+        unsafe { put(out_signature, crate::bytes::into_raw(signature)) };
+        Ok(())
+    })
+}

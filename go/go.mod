@@ -1,0 +1,3 @@
+module paysig.dev/go/paysig
+
+go 1.22
