@@ -1,0 +1,1 @@
+//! paysig's ReplayGuard on Redis (filled in by the reliability work).
