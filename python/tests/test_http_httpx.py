@@ -82,9 +82,11 @@ def test_tampered_signature_is_refused(server: tuple[str, Service], scheme: str)
     }[scheme]
 
     def tamper(request: httpx.Request) -> None:
+        # A different digit, not merely another case: hex is accepted in
+        # either case, so "a" -> "A" would still verify.
         value = request.headers[signature_header]
-        flipped = "B" if value[-2] == "A" else "A"
-        request.headers[signature_header] = value[:-2] + flipped + value[-1]
+        flipped = "1" if value[-5].lower() == "0" else "0"
+        request.headers[signature_header] = value[:-5] + flipped + value[-4:]
 
     with httpx.Client(base_url=base, auth=auth_for(scheme), event_hooks={"request": [tamper]}) as client:
         response = client.post(f"/{scheme}/v1/pay", json=PAYLOAD)
