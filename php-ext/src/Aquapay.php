@@ -1,0 +1,35 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Paysig;
+
+/**
+ * Aquapay (Aquanow): hex HMAC-SHA384 of
+ * {"httpMethod":METHOD,"path":PATH,"nonce":NONCE}; headers x-nonce,
+ * x-api-key, x-signature. The body is not signed.
+ */
+final class Aquapay extends Signer
+{
+    public function __construct(string $apiKey, #[\SensitiveParameter] string $apiSecret)
+    {
+        parent::__construct(static fn ($ffi, $out, $error) => $ffi->paysig_signer_new(
+            'aquapay', 7, $apiKey, strlen($apiKey), $apiSecret, strlen($apiSecret), $out, $error,
+        ));
+    }
+
+    /**
+     * $path may carry a query string, which is not signed. $nonce null
+     * means the process's next strictly increasing millisecond count.
+     */
+    public function sign(string $method, string $path, int|string|null $nonce = null): SignedRequest
+    {
+        if (is_int($nonce)) {
+            $nonce = (string) $nonce;
+        }
+        return $this->result($this->ffi->paysig_aquapay_sign(
+            $this->handle, $method, strlen($method), $path, strlen($path),
+            $nonce, $nonce === null ? 0 : strlen($nonce), $this->outAddr, $this->errorAddr,
+        ), self::BODY_NONE);
+    }
+}

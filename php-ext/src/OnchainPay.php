@@ -1,0 +1,48 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Paysig;
+
+/**
+ * OnchainPay: the payload gets a nonce member (as JavaScript's
+ * payload.nonce = x sets it), and the body is hex HMAC-SHA256 signed;
+ * headers x-api-public-key, x-api-signature.
+ */
+final class OnchainPay extends Signer
+{
+    public function __construct(string $publicKey, #[\SensitiveParameter] string $privateKey)
+    {
+        parent::__construct(static fn ($ffi, $out, $error) => $ffi->paysig_signer_new(
+            'onchainpay', 10, $publicKey, strlen($publicKey), $privateKey, strlen($privateKey), $out, $error,
+        ));
+    }
+
+    /**
+     * $payload: a JSON object as text (a string) or a PHP value
+     * (Json::stringify). $nonce: an int is sent as a JSON number, a string
+     * as a JSON string; null means the process's next strictly increasing
+     * millisecond count, as a number. SignedRequest::$body is the exact
+     * body to send.
+     */
+    public function sign(mixed $payload, int|string|null $nonce = null): SignedRequest
+    {
+        $payload = self::jsonText($payload);
+        if (is_int($nonce)) {
+            $nonce = (string) $nonce;
+        } elseif (is_string($nonce)) {
+            // A JSON string literal of the nonce; strings carry no
+            // precision, so json_encode is exact here.
+            try {
+                $nonce = json_encode($nonce, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR);
+            } catch (\JsonException $e) {
+                throw new Exception\JsonException('invalid_string', 'the nonce is not UTF-8 text', 0, $e);
+            }
+        }
+        return $this->result($this->ffi->paysig_onchainpay_sign(
+            $this->handle, $payload, strlen($payload),
+            $nonce, $nonce === null ? 0 : strlen($nonce),
+            $this->outAddr, $this->errorAddr,
+        ), self::BODY_IS_STRING_TO_SIGN);
+    }
+}

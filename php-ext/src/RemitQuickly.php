@@ -1,0 +1,41 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Paysig;
+
+/**
+ * RemitQuickly: hex HMAC-SHA512 of the base64 of
+ * {"body":BODY,"timestamp":TIMESTAMP}; headers apikey, payload, signature.
+ */
+final class RemitQuickly extends Signer
+{
+    public function __construct(string $apiKey, #[\SensitiveParameter] string $secret)
+    {
+        parent::__construct(static fn ($ffi, $out, $error) => $ffi->paysig_signer_new(
+            'remitquickly', 12, $apiKey, strlen($apiKey), $secret, strlen($secret), $out, $error,
+        ));
+    }
+
+    /**
+     * $body: the request's fields as JSON text (a string) or a PHP value
+     * (Json::stringify); null means no body, signed as {}. $timestamp null
+     * means the process's next strictly increasing millisecond count.
+     * SignedRequest::$body is the canonical JSON to send (null without a
+     * body); $stringToSign is the payload JSON before base64.
+     */
+    public function sign(mixed $body = null, int|string|null $timestamp = null): SignedRequest
+    {
+        if ($body !== null) {
+            $body = self::jsonText($body);
+        }
+        if (is_int($timestamp)) {
+            $timestamp = (string) $timestamp;
+        }
+        return $this->result($this->ffi->paysig_remitquickly_sign(
+            $this->handle, $body, $body === null ? 0 : strlen($body),
+            $timestamp, $timestamp === null ? 0 : strlen($timestamp),
+            $this->outAddr, $this->errorAddr,
+        ), self::BODY_FROM_LIBRARY);
+    }
+}
