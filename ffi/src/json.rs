@@ -74,3 +74,43 @@ pub unsafe extern "C" fn paysig_canonicalize_with(
         Ok(())
     })
 }
+
+/// Writes the canonical JSON of a binary token stream `tokens[len]` to
+/// `*out`, strictly and with `PAYSIG_JSON_DEFAULT_MAX_DEPTH`. Bindings
+/// whose JSON encoder depends on settings (PHP's `json_encode` and
+/// `serialize_precision`) send their values this way.
+///
+/// The stream holds exactly one value; one tag byte per token, integers
+/// little-endian: `n` null; `t` true; `f` false; `i` + int64 (8 bytes,
+/// refused beyond +/-2^53); `d` + float64 (8 bytes, IEEE 754; NaN and
+/// infinities refused); `s` + uint32 length + that many UTF-8 bytes, a
+/// string; `[` values `]`, an array; `{` members `}`, an object, each
+/// member `k` + uint32 length + UTF-8 key bytes, then one value.
+///
+/// Errors: `PAYSIG_RESULT_INVALID_JSON` for a truncated or malformed
+/// stream (the message names the byte offset), `_INVALID_STRING` for
+/// invalid UTF-8, `_NUMBER_OUT_OF_RANGE`, `_DUPLICATE_KEY`, `_TOO_DEEP`.
+/// NULL `tokens` with `len` 0 is an empty (malformed) stream.
+///
+/// On success `*out` is a new `paysig_bytes` the caller frees with
+/// `paysig_bytes_free`; on failure `*out` is untouched and, when `error`
+/// is not NULL, `*error` receives a new `paysig_error` (free it with
+/// `paysig_error_free`). NULL `out` is `PAYSIG_RESULT_INVALID_ARGUMENT`.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_canonicalize_tokens(
+    tokens: *const u8,
+    len: usize,
+    out: *mut *mut paysig_bytes,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        // SAFETY: `tokens` points to `len` bytes (the caller's promise).
+        let input = unsafe { bytes(tokens.cast::<c_char>(), len, "tokens") }?;
+        let out = self::out(out, "out")?;
+        let canonical = json::canonicalize_tokens(input, &Options::default())?;
+        // SAFETY: checked by `out`.
+        unsafe { put(out, into_raw(canonical.into_string())) };
+        Ok(())
+    })
+}

@@ -2,6 +2,7 @@
 //! (`paysig_signed_parts`) so a binding crosses the boundary as few times
 //! as it can.
 
+use std::alloc::{alloc, dealloc, handle_alloc_error, Layout};
 use std::os::raw::c_char;
 
 use paysig_core::SignedRequest;
@@ -61,92 +62,120 @@ const MAX_HEADERS: usize = 4;
 ///
 /// Created by the `paysig_*_sign` functions; immutable, so safe to read
 /// from many threads; release with `paysig_signed_free`.
+//
+// One allocation per result: this struct, then `text_len` bytes holding
+// every string `parts` points to, each followed by a NUL. Against a boxed
+// struct plus a `Vec` for the strings, that is one malloc and one free
+// fewer per sign, a measurable share of the C ABI's cost per call
+// (BENCHMARKS.md). The strings are copied once from the `SignedRequest`:
+// making its own `String`s NUL-terminated in place would instead grow
+// (realloc) each of them, which costs more than the copy.
 pub struct paysig_signed {
     parts: paysig_parts,
     headers: [paysig_header; MAX_HEADERS],
-    // Every string `parts` points to, each followed by a NUL, in one heap
-    // buffer: two allocations per result keep the C ABI's cost per sign
-    // small (BENCHMARKS.md). Never resized once the pointers are taken.
-    buffer: Vec<u8>,
+    /// The length of the strings after the struct (to free the block).
+    text_len: usize,
 }
 
-/// Appends `text` and a NUL; returns its offset.
-fn push(buffer: &mut Vec<u8>, text: &[u8]) -> usize {
-    let at = buffer.len();
-    buffer.extend_from_slice(text);
-    buffer.push(0);
-    at
+/// The layout of a block with `text_len` bytes of strings, and the offset
+/// of those bytes; `None` when the size overflows.
+fn block_layout(text_len: usize) -> Option<(Layout, usize)> {
+    Layout::new::<paysig_signed>()
+        .extend(Layout::array::<u8>(text_len).ok()?)
+        .ok()
+}
+
+/// Copies strings into a zeroed byte area, each followed by a NUL (the
+/// zero already there), and says where each landed.
+struct Strings<'a> {
+    area: &'a mut [u8],
+    at: usize,
+}
+
+impl Strings<'_> {
+    /// Copies `text`, skips one NUL; returns the offset and length.
+    fn put(&mut self, text: &[u8]) -> (usize, usize) {
+        let start = self.at;
+        self.append(text);
+        self.at += 1;
+        (start, text.len())
+    }
+
+    /// Copies `text` with no NUL after it.
+    fn append(&mut self, text: &[u8]) {
+        self.area[self.at..self.at + text.len()].copy_from_slice(text);
+        self.at += text.len();
+    }
 }
 
 impl paysig_signed {
-    pub(crate) fn new(signed: SignedRequest) -> Result<Box<paysig_signed>, Failure> {
+    /// A new block holding `signed`, for `paysig_signed_free`.
+    pub(crate) fn new(signed: SignedRequest) -> Result<*mut paysig_signed, Failure> {
         let count = signed.headers.len();
         if count > MAX_HEADERS {
             return Err(Failure::panic());
         }
+        // Each header twice (alone, and as `name: value\n` in the block),
+        // each string with its NUL.
         let header_bytes: usize = signed.headers.iter().map(|(n, v)| n.len() + v.len()).sum();
-        let body_len = signed.body.as_ref().map_or(0, |b| b.len() + 1);
-        let capacity = 2 * header_bytes
+        let text_len = 2 * header_bytes
             + 5 * count
             + 1
-            + body_len
+            + signed.body.as_ref().map_or(0, |b| b.len() + 1)
             + signed.string_to_sign.len()
             + 1
             + signed.signature.len()
             + 1;
-        let mut buffer = Vec::with_capacity(capacity);
+        let (layout, text_at) = block_layout(text_len).ok_or_else(Failure::panic)?;
+        // SAFETY: the layout has a non-zero size (it holds the struct).
+        // (Not `alloc_zeroed`: glibc's calloc bypasses its per-thread
+        // cache, which made the call slower than two mallocs.)
+        let block = unsafe { alloc(layout) };
+        if block.is_null() {
+            handle_alloc_error(layout);
+        }
+        // SAFETY: `text_len` bytes at `text_at` lie inside the new block;
+        // zeroed, they are initialized, and nothing else refers to them.
+        let area = unsafe {
+            let text = block.add(text_at);
+            text.write_bytes(0, text_len);
+            std::slice::from_raw_parts_mut(text, text_len)
+        };
+        let mut strings = Strings { area, at: 0 };
         let mut offsets = [(0, 0, 0, 0); MAX_HEADERS];
         for (slot, (name, value)) in offsets.iter_mut().zip(&signed.headers) {
-            *slot = (
-                push(&mut buffer, name.as_bytes()),
-                name.len(),
-                push(&mut buffer, value.as_bytes()),
-                value.len(),
-            );
+            let (name_at, name_len) = strings.put(name.as_bytes());
+            let (value_at, value_len) = strings.put(value.as_bytes());
+            *slot = (name_at, name_len, value_at, value_len);
         }
-        let block_at = buffer.len();
+        let block_at = strings.at;
         for (name, value) in &signed.headers {
-            buffer.extend_from_slice(name.as_bytes());
-            buffer.extend_from_slice(b": ");
-            buffer.extend_from_slice(value.as_bytes());
-            buffer.push(b'\n');
+            strings.append(name.as_bytes());
+            strings.append(b": ");
+            strings.append(value.as_bytes());
+            strings.append(b"\n");
         }
-        let block_len = buffer.len() - block_at;
-        buffer.push(0);
-        let body_at = signed
-            .body
-            .as_ref()
-            .map(|b| push(&mut buffer, b.as_bytes()));
-        let sts_at = push(&mut buffer, signed.string_to_sign.as_bytes());
-        let signature_at = push(&mut buffer, signed.signature.as_bytes());
+        let header_block_len = strings.at - block_at;
+        strings.at += 1; // its NUL
+        let body = signed.body.as_ref().map(|b| strings.put(b.as_bytes()));
+        let (string_to_sign_at, string_to_sign_len) = strings.put(signed.string_to_sign.as_bytes());
+        let (signature_at, signature_len) = strings.put(signed.signature.as_bytes());
 
-        let empty = paysig_header {
+        // Pointers are taken from `block` once every string is written.
+        let at = |offset: usize| {
+            block
+                .wrapping_add(text_at + offset)
+                .cast::<c_char>()
+                .cast_const()
+        };
+        let mut headers = [paysig_header {
             name: std::ptr::null(),
             name_len: 0,
             value: std::ptr::null(),
             value_len: 0,
-        };
-        let mut result = Box::new(paysig_signed {
-            parts: paysig_parts {
-                headers: std::ptr::null(),
-                header_count: count,
-                header_block: std::ptr::null(),
-                header_block_len: block_len,
-                body: std::ptr::null(),
-                body_len: signed.body.as_ref().map_or(0, String::len),
-                string_to_sign: std::ptr::null(),
-                string_to_sign_len: signed.string_to_sign.len(),
-                signature: std::ptr::null(),
-                signature_len: signed.signature.len(),
-            },
-            headers: [empty; MAX_HEADERS],
-            buffer,
-        });
-        // The buffer and the box are in place now: take the pointers.
-        let base: *const c_char = result.buffer.as_ptr().cast();
-        let at = |offset: usize| base.wrapping_add(offset);
+        }; MAX_HEADERS];
         for (header, (name_at, name_len, value_at, value_len)) in
-            result.headers.iter_mut().zip(offsets).take(count)
+            headers.iter_mut().zip(offsets).take(count)
         {
             *header = paysig_header {
                 name: at(name_at),
@@ -155,12 +184,45 @@ impl paysig_signed {
                 value_len,
             };
         }
-        result.parts.headers = result.headers.as_ptr();
-        result.parts.header_block = at(block_at);
-        result.parts.body = body_at.map_or(std::ptr::null(), at);
-        result.parts.string_to_sign = at(sts_at);
-        result.parts.signature = at(signature_at);
+        let result = block.cast::<paysig_signed>();
+        // SAFETY: the block starts with room for a `paysig_signed`, aligned
+        // (the layout says so), and nothing else refers to that part.
+        unsafe {
+            result.write(paysig_signed {
+                parts: paysig_parts {
+                    headers: std::ptr::null(),
+                    header_count: count,
+                    header_block: at(block_at),
+                    header_block_len,
+                    body: body.map_or(std::ptr::null(), |(offset, _)| at(offset)),
+                    body_len: body.map_or(0, |(_, len)| len),
+                    string_to_sign: at(string_to_sign_at),
+                    string_to_sign_len,
+                    signature: at(signature_at),
+                    signature_len,
+                },
+                headers,
+                text_len,
+            });
+            // The headers array is in place now: point to it.
+            (*result).parts.headers = (*result).headers.as_ptr();
+        }
         Ok(result)
+    }
+
+    /// Releases a block made by [`paysig_signed::new`].
+    ///
+    /// # Safety
+    /// `signed` came from `new` and is not used afterwards.
+    unsafe fn free(signed: *mut paysig_signed) {
+        // SAFETY: a live block (the caller's promise).
+        let text_len = unsafe { (*signed).text_len };
+        // The same computation succeeded when the block was made.
+        if let Some((layout, _)) = block_layout(text_len) {
+            // SAFETY: allocated with this layout by `new`; the struct
+            // owns nothing else (only pointers into the block).
+            unsafe { dealloc(signed.cast(), layout) };
+        }
     }
 
     fn header_value(&self, name: &str) -> Option<&paysig_header> {
@@ -230,9 +292,9 @@ pub unsafe extern "C" fn paysig_signed_header(
 pub unsafe extern "C" fn paysig_signed_free(signed_request: *mut paysig_signed) {
     crate::ffi_boundary!(default: (), {
         if !signed_request.is_null() {
-            // SAFETY: a pointer from `Box::into_raw` in a sign function,
-            // freed once (the caller's promise).
-            drop(unsafe { Box::from_raw(signed_request) });
+            // SAFETY: a pointer from `paysig_signed::new` (through a sign
+            // function), freed once (the caller's promise).
+            unsafe { paysig_signed::free(signed_request) };
         }
     })
 }
@@ -269,7 +331,9 @@ mod tests {
                 .unwrap(),
         ];
         for signed in all {
-            let result = paysig_signed::new(signed.clone()).unwrap();
+            let block = paysig_signed::new(signed.clone()).unwrap();
+            // SAFETY: a live block until the free below.
+            let result = unsafe { &*block };
             let read = |ptr: *const c_char, len: usize| {
                 // SAFETY: a pointer into `result`, NUL after `len` bytes.
                 let bytes = unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len + 1) };
@@ -278,7 +342,7 @@ mod tests {
             };
             let parts = &result.parts;
             assert_eq!(parts.header_count, signed.headers.len());
-            let mut block = String::new();
+            let mut header_block = String::new();
             for (i, (name, value)) in signed.headers.iter().enumerate() {
                 let h = result.headers[i];
                 assert_eq!(read(h.name, h.name_len), *name);
@@ -287,9 +351,12 @@ mod tests {
                     result.header_value(&name.to_uppercase()).unwrap().value,
                     h.value
                 );
-                block.push_str(&format!("{name}: {value}\n"));
+                header_block.push_str(&format!("{name}: {value}\n"));
             }
-            assert_eq!(read(parts.header_block, parts.header_block_len), block);
+            assert_eq!(
+                read(parts.header_block, parts.header_block_len),
+                header_block
+            );
             assert_eq!(
                 read(parts.string_to_sign, parts.string_to_sign_len),
                 signed.string_to_sign
@@ -299,6 +366,8 @@ mod tests {
                 Some(body) => assert_eq!(&read(parts.body, parts.body_len), body),
                 None => assert!(parts.body.is_null()),
             }
+            // SAFETY: made above, freed once.
+            unsafe { paysig_signed_free(block) };
         }
     }
 }

@@ -158,7 +158,7 @@ unsafe fn deliver(
 ) -> Result<(), Failure> {
     let signed = paysig_signed::new(signed)?;
     // SAFETY: checked by `out` (the caller of this function's promise).
-    unsafe { put(out_signed, Box::into_raw(signed)) };
+    unsafe { put(out_signed, signed) };
     Ok(())
 }
 

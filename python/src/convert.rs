@@ -1,9 +1,10 @@
-//! Python values → core's `paysig::json::Value`, without going through
-//! `json.dumps`: dict (str keys), list, tuple, str, int, float, bool, None
-//! and `decimal.Decimal`. Everything else is refused with
-//! `CanonicalJsonError`, as core refuses what JavaScript would change.
+//! Python values → canonical JSON, written straight into core's
+//! [`Writer`] as the values are walked (no intermediate tree), without
+//! going through `json.dumps`: dict (str keys), list, tuple, str, int,
+//! float, bool, None and `decimal.Decimal`. Everything else is refused
+//! with `CanonicalJsonError`, as core refuses what JavaScript would change.
 
-use paysig::json::{Number, Value, DEFAULT_MAX_DEPTH};
+use paysig::json::{CanonicalJson, Number, Options, Writer};
 use paysig::ErrorCode;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -11,78 +12,75 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyT
 
 use crate::errors::{json_error, IntoPyResult};
 
-/// A converted value and roughly how many bytes its JSON takes, so callers
-/// can decide whether serializing it is worth releasing the GIL.
-pub struct Converted {
-    pub value: Value,
-    pub approx_len: usize,
+/// Canonical JSON of `obj`. The writer refuses nesting deeper than core's
+/// default limit before this walk descends further, so a deep or
+/// self-referencing structure cannot overflow the stack.
+pub fn to_canonical(obj: &Bound<'_, PyAny>) -> PyResult<CanonicalJson> {
+    let mut w = Writer::new(&Options::default());
+    write(&mut w, obj)?;
+    w.finish().py()
 }
 
-/// Converts `obj`, refusing nesting deeper than core's default limit (so a
-/// deep or self-referencing structure cannot overflow the stack).
-pub fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<Converted> {
-    let mut approx_len = 0;
-    let value = convert(obj, DEFAULT_MAX_DEPTH, &mut approx_len)?;
-    Ok(Converted { value, approx_len })
-}
-
-fn convert(obj: &Bound<'_, PyAny>, depth_left: usize, len: &mut usize) -> PyResult<Value> {
-    *len += 8;
-    if let Ok(s) = obj.cast::<PyString>() {
-        let text = string(s)?;
-        *len += text.len();
-        return Ok(Value::String(text.to_owned()));
+fn write(w: &mut Writer, obj: &Bound<'_, PyAny>) -> PyResult<()> {
+    // Exact built-in types first (nearly every value): one pointer
+    // comparison each. Subclasses take the slower checks below.
+    if let Ok(s) = obj.cast_exact::<PyString>() {
+        return w.string(string(s)?).py();
+    }
+    if let Ok(dict) = obj.cast_exact::<PyDict>() {
+        return object(w, dict);
+    }
+    if let Ok(i) = obj.cast_exact::<PyInt>() {
+        return w.number(integer(i)?).py();
+    }
+    if let Ok(f) = obj.cast_exact::<PyFloat>() {
+        return w.number(float(f)?).py();
+    }
+    if let Ok(list) = obj.cast_exact::<PyList>() {
+        w.begin_array().py()?;
+        for item in list.iter() {
+            write(w, &item)?;
+        }
+        return w.end_array().py();
     }
     if obj.is_none() {
-        return Ok(Value::Null);
+        return w.null().py();
+    }
+    if obj.is_exact_instance_of::<PyBool>() {
+        return w.bool(obj.is_truthy()?).py();
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return w.string(string(s)?).py();
     }
     // bool before int: bool is a subclass of int.
     if let Ok(b) = obj.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
+        return w.bool(b.is_true()).py();
     }
     if let Ok(i) = obj.cast::<PyInt>() {
-        return integer(i).map(Value::Number);
+        return w.number(integer(i)?).py();
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
-        return Number::from_f64(f.value()).py().map(Value::Number);
+        return w.number(float(f)?).py();
     }
     if let Ok(dict) = obj.cast::<PyDict>() {
-        let depth_left = descend(depth_left)?;
-        let mut members = Vec::with_capacity(dict.len());
-        for (key, item) in dict.iter() {
-            let Ok(key) = key.cast::<PyString>() else {
-                return Err(json_error(
-                    ErrorCode::InvalidJson,
-                    format!(
-                        "object keys must be str, not {}",
-                        type_name(&key).unwrap_or_default()
-                    ),
-                ));
-            };
-            let key = string(key)?;
-            *len += key.len() + 4;
-            members.push((key.to_owned(), convert(&item, depth_left, len)?));
-        }
-        return Ok(Value::Object(members));
+        return object(w, dict);
     }
     if let Ok(list) = obj.cast::<PyList>() {
-        let depth_left = descend(depth_left)?;
-        let mut items = Vec::with_capacity(list.len());
+        w.begin_array().py()?;
         for item in list.iter() {
-            items.push(convert(&item, depth_left, len)?);
+            write(w, &item)?;
         }
-        return Ok(Value::Array(items));
+        return w.end_array().py();
     }
     if let Ok(tuple) = obj.cast::<PyTuple>() {
-        let depth_left = descend(depth_left)?;
-        let mut items = Vec::with_capacity(tuple.len());
+        w.begin_array().py()?;
         for item in tuple.iter() {
-            items.push(convert(&item, depth_left, len)?);
+            write(w, &item)?;
         }
-        return Ok(Value::Array(items));
+        return w.end_array().py();
     }
     if obj.is_instance(decimal_type(obj.py())?)? {
-        return decimal(obj).map(Value::Number);
+        return w.number(decimal(obj)?).py();
     }
     Err(json_error(
         ErrorCode::InvalidJson,
@@ -91,6 +89,31 @@ fn convert(obj: &Bound<'_, PyAny>, depth_left: usize, len: &mut usize) -> PyResu
             type_name(obj).unwrap_or_default()
         ),
     ))
+}
+
+fn object(w: &mut Writer, dict: &Bound<'_, PyDict>) -> PyResult<()> {
+    w.begin_object().py()?;
+    for (key, item) in dict.iter() {
+        let Ok(key) = key
+            .cast_exact::<PyString>()
+            .or_else(|_| key.cast::<PyString>())
+        else {
+            return Err(json_error(
+                ErrorCode::InvalidJson,
+                format!(
+                    "object keys must be str, not {}",
+                    type_name(&key).unwrap_or_default()
+                ),
+            ));
+        };
+        w.key(string(key)?).py()?;
+        write(w, &item)?;
+    }
+    w.end_object().py()
+}
+
+fn float(f: &Bound<'_, PyFloat>) -> PyResult<Number> {
+    Number::from_f64(f.value()).py()
 }
 
 /// The UTF-8 text of a str; a lone surrogate has none (`invalid_string`).
@@ -145,12 +168,6 @@ fn decimal(d: &Bound<'_, PyAny>) -> PyResult<Number> {
 fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     DECIMAL.import(py, "decimal", "Decimal")
-}
-
-fn descend(depth_left: usize) -> PyResult<usize> {
-    depth_left
-        .checked_sub(1)
-        .ok_or_else(|| json_error(ErrorCode::TooDeep, "nesting deeper than the limit"))
 }
 
 fn type_name(obj: &Bound<'_, PyAny>) -> PyResult<String> {

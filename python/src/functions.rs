@@ -4,16 +4,17 @@ use paysig::json::{self, Options};
 use paysig::mac::{Algorithm, Encoding, Key};
 use pyo3::prelude::*;
 
-use crate::convert::{str_or_bytes, to_value};
+use crate::convert::{str_or_bytes, to_canonical};
 use crate::errors::IntoPyResult;
 use crate::release::run_detached_if;
 
 /// Canonical JSON (= JavaScript's JSON.stringify) of a Python value.
+///
+/// Written while walking the Python objects, which needs the GIL
+/// throughout: there is no later step worth releasing it for.
 #[pyfunction]
-pub fn canonical_json(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<String> {
-    let converted = to_value(value)?;
-    let value = &converted.value;
-    run_detached_if(py, converted.approx_len, || value.to_canonical()).py()
+pub fn canonical_json(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    to_canonical(value).map(|canonical| canonical.into_string())
 }
 
 /// Canonical JSON of a JSON text, refusing what JavaScript would change.

@@ -3,28 +3,29 @@
 //! Each class wraps core's signer (which holds the HMAC key schedule, is
 //! immutable and `Sync`), so one instance can be shared by every thread.
 
-use paysig::json::{Number, Value};
+use paysig::json::{CanonicalJson, Number};
 use paysig::schemes::{self, Body, CryptopayRequest, Nonce};
 use paysig::SignedRequest;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyString};
 
-use crate::convert::{integer, to_value};
+use crate::convert::{integer, to_canonical};
 use crate::errors::{invalid_argument, to_py_err, IntoPyResult};
 use crate::release::run_detached_if;
 
 /// A body or payload argument: JSON text (or, for Cryptopay, the raw body)
-/// borrowed from a Python str or bytes, or a value converted from Python.
+/// borrowed from a Python str or bytes, or the canonical JSON of a Python
+/// value (written with the GIL held; signing it needs no second parse).
 enum BodyArg<'a> {
     Text(&'a str),
-    Value(Value),
+    Canonical(CanonicalJson),
 }
 
 impl BodyArg<'_> {
     fn as_body(&self) -> Body<'_> {
         match self {
             BodyArg::Text(text) => Body::Text(text),
-            BodyArg::Value(value) => Body::Value(value),
+            BodyArg::Canonical(canonical) => Body::Canonical(canonical),
         }
     }
 }
@@ -50,8 +51,9 @@ fn body_arg<'a>(obj: &'a Bound<'_, PyAny>, raw: bool) -> PyResult<(BodyArg<'a>, 
             )),
         };
     }
-    let converted = to_value(obj)?;
-    Ok((BodyArg::Value(converted.value), converted.approx_len))
+    let canonical = to_canonical(obj)?;
+    let len = canonical.len();
+    Ok((BodyArg::Canonical(canonical), len))
 }
 
 /// A nonce or timestamp given as str or int, as text.

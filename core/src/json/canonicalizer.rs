@@ -1,93 +1,101 @@
 //! The strict parser that writes canonical JSON as it reads.
 //!
 //! One pass, no tree: every value is written to the output as soon as it is
-//! read. Objects remember where each member's key and value landed in the
-//! output, so the rare object that JavaScript would reorder (array-index
-//! keys) or that holds a duplicate key (lenient mode) is rearranged in place
-//! when it closes. Nesting is tracked on an explicit stack, never on the
-//! call stack, so no input can overflow it.
+//! read, through the [`Writer`] that every canonical output goes through
+//! (key order, duplicates, depth). Strings and numbers are decoded straight
+//! into the writer's output. Nesting is tracked on the writer's explicit
+//! stack, never on the call stack, so no input can overflow it.
 
 use super::number::{exact_value, scan_literal, write_plain_decimal, Inexact};
-use super::object::{array_index, javascript_order, DuplicateFinder};
 use super::string::{needs_escape, plain_prefix_len, write_escape};
+use super::writer::Writer;
 use super::Options;
 use crate::error::{Error, ErrorCode, Result};
 
 pub(crate) fn canonicalize(src: &[u8], options: &Options, out: &mut Vec<u8>) -> Result<()> {
-    Canonicalizer {
-        src,
-        // One fast check of the whole input (the usual case: it came from
-        // a `&str`) spares checking each string's bytes as they are read.
-        src_is_utf8: std::str::from_utf8(src).is_ok(),
-        pos: 0,
-        out,
-        options,
-        // Room for a typical request body, so small ones never regrow.
-        frames: Vec::with_capacity(8),
-        members: Vec::with_capacity(16),
+    // One fast check of the whole input (the usual case: it came from a
+    // `&str`) spares checking each string's bytes as they are read.
+    let check_strings = std::str::from_utf8(src).is_err();
+    run(src, options, out, check_strings)
+}
+
+/// Canonical JSON of `src` as a `String`, checking UTF-8 in one pass where
+/// it can: strict mode writes every byte of every string to the output
+/// (lenient mode may drop a replaced duplicate's value), and non-ASCII
+/// outside strings is a syntax error, so the one check that the output is
+/// UTF-8 (needed for a `String`) covers the input. When it fails, the
+/// input is read again with each string checked, for the exact refusal.
+pub(crate) fn canonicalize_to_string(src: &[u8], options: &Options) -> Result<String> {
+    if !options.lenient {
+        let mut out = Vec::with_capacity(src.len());
+        match run(src, options, &mut out, false) {
+            Ok(()) => {
+                if let Ok(text) = String::from_utf8(out) {
+                    return Ok(text);
+                }
+            }
+            Err(e) if std::str::from_utf8(src).is_ok() => return Err(e),
+            Err(_) => {}
+        }
     }
-    .run()
+    let mut out = Vec::with_capacity(src.len());
+    canonicalize(src, options, &mut out)?;
+    // Checked: the canonicalizer writes only valid UTF-8 here.
+    String::from_utf8(out)
+        .map_err(|_| Error::new(ErrorCode::InvalidString, "invalid UTF-8 in the output"))
 }
 
-struct Canonicalizer<'a, 'o> {
+fn run(src: &[u8], options: &Options, out: &mut Vec<u8>, check_strings: bool) -> Result<()> {
+    let mut canonicalizer = Canonicalizer {
+        src,
+        check_strings,
+        pos: 0,
+        w: Writer::appending_to(std::mem::take(out), options),
+        lenient: options.lenient,
+    };
+    let result = canonicalizer.run();
+    *out = canonicalizer.w.into_buffer();
+    result
+}
+
+struct Canonicalizer<'a> {
     src: &'a [u8],
-    /// The whole input is valid UTF-8, so strings need no check of their own.
-    src_is_utf8: bool,
+    /// Check that each string's bytes are UTF-8 (not needed when the whole
+    /// input was checked, or the output will be).
+    check_strings: bool,
     pos: usize,
-    out: &'o mut Vec<u8>,
-    options: &'a Options,
-    frames: Vec<Frame>,
-    /// Members of every open object, innermost last.
-    members: Vec<Member>,
+    w: Writer,
+    lenient: bool,
 }
 
-struct Frame {
-    object: bool,
-    /// Where this container's `{` or `[` is in the output.
-    start: usize,
-    /// Index of its first entry in `members`.
-    first_member: usize,
-    /// Set when the object must be rewritten when it closes.
-    rearrange: bool,
-    duplicates: DuplicateFinder,
-}
-
-/// One member of an open object, as byte offsets into the output:
-/// `"key"` is `start..colon`, the value `colon + 1..end`.
-struct Member {
-    start: usize,
-    colon: usize,
-    end: usize,
-    index: Option<u32>,
-    /// Lenient mode: a later member with the same key replaced this value.
-    replaced_by: Option<usize>,
-    /// Lenient mode: this member repeats an earlier key.
-    repeat: bool,
-}
-
-impl Canonicalizer<'_, '_> {
-    fn run(mut self) -> Result<()> {
+impl Canonicalizer<'_> {
+    fn run(&mut self) -> Result<()> {
         self.skip_whitespace();
         'value: loop {
             match self.peek() {
                 Some(b'{') => {
-                    self.open(true)?;
+                    self.w.begin_object().map_err(|e| self.at(e))?;
+                    self.pos += 1;
                     if self.eat(b'}') {
-                        self.close();
+                        self.w.end_object()?;
                     } else {
-                        self.begin_member()?;
+                        self.key()?;
                         continue 'value;
                     }
                 }
                 Some(b'[') => {
-                    self.open(false)?;
+                    self.w.begin_array().map_err(|e| self.at(e))?;
+                    self.pos += 1;
                     if self.eat(b']') {
-                        self.close();
+                        self.w.end_array()?;
                     } else {
                         continue 'value;
                     }
                 }
-                Some(b'"') => self.string()?,
+                Some(b'"') => {
+                    self.w.begin_value()?;
+                    self.string()?;
+                }
                 Some(b't') => self.literal(b"true")?,
                 Some(b'f') => self.literal(b"false")?,
                 Some(b'n') => self.literal(b"null")?,
@@ -98,33 +106,28 @@ impl Canonicalizer<'_, '_> {
             // A value is complete: continue its container, or close them.
             loop {
                 self.skip_whitespace();
-                let Some(frame) = self.frames.last() else {
+                let Some(object) = self.w.innermost_is_object() else {
                     if self.pos < self.src.len() {
                         return Err(self.syntax("unexpected text after the value"));
                     }
                     return Ok(());
                 };
-                let object = frame.object;
-                if object {
-                    self.end_member();
-                }
                 match self.peek() {
                     Some(b',') => {
                         self.pos += 1;
-                        self.out.push(b',');
                         self.skip_whitespace();
                         if object {
-                            self.begin_member()?;
+                            self.key()?;
                         }
                         continue 'value;
                     }
                     Some(b'}') if object => {
                         self.pos += 1;
-                        self.close_object()?;
+                        self.w.end_object()?;
                     }
                     Some(b']') if !object => {
                         self.pos += 1;
-                        self.close();
+                        self.w.end_array()?;
                     }
                     _ => return Err(self.syntax("expected ',' or the end of the container")),
                 }
@@ -159,149 +162,35 @@ impl Canonicalizer<'_, '_> {
         )
     }
 
-    fn open(&mut self, object: bool) -> Result<()> {
-        if self.frames.len() >= self.options.max_depth {
-            return Err(Error::new(
-                ErrorCode::TooDeep,
-                format!(
-                    "nesting deeper than {} at byte {}",
-                    self.options.max_depth, self.pos
-                ),
-            ));
-        }
-        self.frames.push(Frame {
-            object,
-            start: self.out.len(),
-            first_member: self.members.len(),
-            rearrange: false,
-            duplicates: DuplicateFinder::default(),
-        });
-        self.out.push(self.src[self.pos]);
-        self.pos += 1;
-        Ok(())
+    /// The writer's error, with where in the input it happened.
+    fn at(&self, error: Error) -> Error {
+        Error::new(
+            error.code(),
+            format!("{} at byte {}", error.message(), self.pos),
+        )
     }
 
-    /// Closes an array or an empty object.
-    fn close(&mut self) {
-        if let Some(frame) = self.frames.pop() {
-            self.out.push(if frame.object { b'}' } else { b']' });
-        }
-    }
-
-    fn begin_member(&mut self) -> Result<()> {
+    /// A member's key, its `:` and the whitespace up to its value.
+    fn key(&mut self) -> Result<()> {
         if self.peek() != Some(b'"') {
             return Err(self.syntax("expected a string key"));
         }
-        let start = self.out.len();
+        self.w.begin_key()?;
         self.string()?;
-        let colon = self.out.len();
         self.skip_whitespace();
         if self.peek() != Some(b':') {
             return Err(self.syntax("expected ':'"));
         }
         self.pos += 1;
-        self.out.push(b':');
         self.skip_whitespace();
-
-        let key = &self.out[start + 1..colon - 1];
-        let index = array_index(key);
-        let Some(frame) = self.frames.last_mut() else {
-            return Err(self.syntax("key outside an object"));
-        };
-        let first = frame.first_member;
-        let out: &[u8] = self.out;
-        let earlier = self.members[first..]
-            .iter()
-            .map(|m| &out[m.start + 1..m.colon - 1]);
-        let mut repeat = false;
-        if let Some(found) = frame.duplicates.find(key, earlier) {
-            if !self.options.lenient {
-                return Err(Error::new(
-                    ErrorCode::DuplicateKey,
-                    format!("duplicate key at byte {}", self.pos),
-                ));
-            }
-            // JSON.parse keeps the first position and the last value.
-            let position = if found == usize::MAX {
-                self.members[first..]
-                    .iter()
-                    .position(|m| !m.repeat && out[m.start..m.colon] == out[start..colon])
-                    .unwrap_or(0)
-            } else {
-                found
-            };
-            let replaced = first + position;
-            let this = self.members.len();
-            let mut target = replaced;
-            while let Some(next) = self.members[target].replaced_by {
-                target = next;
-            }
-            self.members[target].replaced_by = Some(this);
-            repeat = true;
-            frame.rearrange = true;
-        }
-        if index.is_some() {
-            frame.rearrange = true;
-        }
-        self.members.push(Member {
-            start,
-            colon,
-            end: 0,
-            index,
-            replaced_by: None,
-            repeat,
-        });
-        Ok(())
-    }
-
-    fn end_member(&mut self) {
-        if let Some(member) = self.members.last_mut() {
-            if member.end == 0 {
-                member.end = self.out.len();
-            }
-        }
-    }
-
-    fn close_object(&mut self) -> Result<()> {
-        let Some(frame) = self.frames.pop() else {
-            return Err(self.syntax("unbalanced '}'"));
-        };
-        if frame.rearrange {
-            self.rearrange(&frame);
-        }
-        self.members.truncate(frame.first_member);
-        self.out.push(b'}');
-        Ok(())
-    }
-
-    /// Rewrites the object's members (from just after its `{`) in
-    /// JavaScript's order, each duplicate key at its first position with
-    /// its last value.
-    fn rearrange(&mut self, frame: &Frame) {
-        let members = &self.members[frame.first_member..];
-        let kept: Vec<&Member> = members.iter().filter(|m| !m.repeat).collect();
-        let indices: Vec<Option<u32>> = kept.iter().map(|m| m.index).collect();
-        let mut rewritten = Vec::with_capacity(self.out.len() - frame.start);
-        for (n, &i) in javascript_order(&indices).iter().enumerate() {
-            if n > 0 {
-                rewritten.push(b',');
-            }
-            let member = kept[i];
-            let mut value_from = member;
-            while let Some(next) = value_from.replaced_by {
-                value_from = &self.members[next];
-            }
-            rewritten.extend_from_slice(&self.out[member.start..=member.colon]);
-            rewritten.extend_from_slice(&self.out[value_from.colon + 1..value_from.end]);
-        }
-        self.out.truncate(frame.start + 1);
-        self.out.extend_from_slice(&rewritten);
+        self.w.end_key().map_err(|e| self.at(e))
     }
 
     fn literal(&mut self, word: &[u8]) -> Result<()> {
         if self.src[self.pos..].starts_with(word) {
+            self.w.begin_value()?;
             self.pos += word.len();
-            self.out.extend_from_slice(word);
+            self.w.out().extend_from_slice(word);
             Ok(())
         } else {
             Err(self.syntax("unexpected word"))
@@ -315,54 +204,61 @@ impl Canonicalizer<'_, '_> {
         };
         self.pos = end;
         let literal = &self.src[start..end];
+        self.w.begin_value()?;
+        let out = self.w.out();
         // Fast path: a plain decimal of few digits (most amounts).
-        if write_plain_decimal(literal, self.out) {
+        if write_plain_decimal(literal, out) {
             return Ok(());
         }
         // The literal is ASCII by construction.
         let text = std::str::from_utf8(literal).unwrap_or_default();
         let mut printed = ryu_js::Buffer::new();
         match exact_value(text, &mut printed) {
-            Ok(value) => self
-                .out
-                .extend_from_slice(printed.format_finite(value).as_bytes()),
-            Err(_) if !self.options.lenient => {
+            Ok(value) => out.extend_from_slice(printed.format_finite(value).as_bytes()),
+            Err(_) if !self.lenient => {
                 return Err(Error::new(
                     ErrorCode::NumberOutOfRange,
                     format!("number at byte {start} would change when read by JavaScript"),
                 ))
             }
             // JSON.stringify writes an infinity as null.
-            Err(Inexact::Overflow) => self.out.extend_from_slice(b"null"),
-            Err(Inexact::Changed(value)) => self
-                .out
-                .extend_from_slice(printed.format_finite(value).as_bytes()),
+            Err(Inexact::Overflow) => out.extend_from_slice(b"null"),
+            Err(Inexact::Changed(value)) => {
+                out.extend_from_slice(printed.format_finite(value).as_bytes())
+            }
         }
         Ok(())
     }
 
+    /// A string: plain runs are copied as they are (with the quotes, so a
+    /// string without escapes is one copy), escapes decoded and rewritten.
     fn string(&mut self) -> Result<()> {
-        self.pos += 1; // the opening quote
-        self.out.push(b'"');
+        let mut pending = self.pos; // the opening quote, not yet copied
+        self.pos += 1;
         loop {
             let run = self.pos;
             self.pos += plain_prefix_len(&self.src[run..]);
             // The run ends at an ASCII byte, so it never splits a character.
             let chunk = &self.src[run..self.pos];
-            if !self.src_is_utf8 && !chunk.is_ascii() && std::str::from_utf8(chunk).is_err() {
+            if self.check_strings && !chunk.is_ascii() && std::str::from_utf8(chunk).is_err() {
                 return Err(Error::new(
                     ErrorCode::InvalidString,
                     format!("invalid UTF-8 in the string at byte {run}"),
                 ));
             }
-            self.out.extend_from_slice(chunk);
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    self.out.push(b'"');
+                    let plain = &self.src[pending..self.pos];
+                    self.w.out().extend_from_slice(plain);
                     return Ok(());
                 }
-                Some(b'\\') => self.escape()?,
+                Some(b'\\') => {
+                    let plain = &self.src[pending..self.pos];
+                    self.w.out().extend_from_slice(plain);
+                    self.escape()?;
+                    pending = self.pos;
+                }
                 Some(_) => return Err(self.syntax("unescaped control character in a string")),
                 None => return Err(self.syntax("unterminated string")),
             }
@@ -390,9 +286,9 @@ impl Canonicalizer<'_, '_> {
             }
         };
         if needs_escape(decoded) {
-            write_escape(self.out, decoded);
+            write_escape(self.w.out(), decoded);
         } else {
-            self.out.push(decoded);
+            self.w.out().push(decoded);
         }
         Ok(())
     }
@@ -419,10 +315,11 @@ impl Canonicalizer<'_, '_> {
         };
         let c = char::from_u32(code).ok_or_else(|| lone_surrogate(at))?;
         if c.is_ascii() && needs_escape(c as u8) {
-            write_escape(self.out, c as u8);
+            write_escape(self.w.out(), c as u8);
         } else {
             let mut buf = [0u8; 4];
-            self.out
+            self.w
+                .out()
                 .extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
         }
         Ok(())

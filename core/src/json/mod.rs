@@ -29,17 +29,23 @@
 //! );
 //! ```
 
+mod canonical;
 mod canonicalizer;
 mod members;
 mod number;
 mod object;
 mod string;
+mod tokens;
 mod value;
+mod writer;
 
+pub use canonical::CanonicalJson;
 pub use members::{find_member, unquote};
 pub use number::Number;
 pub use string::{quote, write_string};
+pub use tokens::canonicalize_tokens;
 pub use value::Value;
+pub use writer::Writer;
 
 use crate::error::Result;
 
@@ -83,10 +89,7 @@ pub fn canonicalize(text: &str) -> Result<String> {
 /// Canonical JSON of `input`, which may be any bytes: invalid UTF-8 inside
 /// a string is `invalid_string`, elsewhere `invalid_json`.
 pub fn canonicalize_with(input: &[u8], options: &Options) -> Result<String> {
-    let mut out = Vec::with_capacity(input.len());
-    canonicalize_into(input, options, &mut out)?;
-    // The canonicalizer writes only validated UTF-8.
-    Ok(String::from_utf8(out).unwrap_or_default())
+    canonicalizer::canonicalize_to_string(input, options)
 }
 
 /// Appends canonical JSON of `input` to `out` (which is left with partial
@@ -159,6 +162,18 @@ mod tests {
         assert_eq!(bad_utf8.unwrap_err().code(), ErrorCode::InvalidString);
         let outside = canonicalize_with(b"[\xff]", &Options::default());
         assert_eq!(outside.unwrap_err().code(), ErrorCode::InvalidJson);
+        // The first refusal in reading order, whichever way UTF-8 is checked.
+        for options in [Options::default(), Options::lenient()] {
+            let then_syntax = canonicalize_with(b"[\"\xc3\", 1 2]", &options);
+            assert_eq!(then_syntax.unwrap_err().code(), ErrorCode::InvalidString);
+            let after_syntax = canonicalize_with(b"[1 2, \"\xff\"]", &options);
+            assert_eq!(after_syntax.unwrap_err().code(), ErrorCode::InvalidJson);
+            let split = canonicalize_with(b"[\"\xc3\\u00a9\"]", &options);
+            assert_eq!(split.unwrap_err().code(), ErrorCode::InvalidString);
+        }
+        // A replaced duplicate's value is still read, and refused.
+        let dropped = canonicalize_with(b"{\"a\":\"\xff\",\"a\":1}", &Options::lenient());
+        assert_eq!(dropped.unwrap_err().code(), ErrorCode::InvalidString);
     }
 
     #[test]

@@ -204,8 +204,33 @@ fn trailing_zeros(digits: &[u8]) -> usize {
 
 /// Writes a finite double as ECMAScript `Number::toString` does.
 pub(crate) fn write_f64(out: &mut Vec<u8>, value: f64) {
+    // Integers below 1e15 (counts, ids, amounts in cents) print as their
+    // plain digits; writing them directly skips the shortest-digits search.
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        write_integer(out, value as i64);
+        return;
+    }
     let mut buffer = ryu_js::Buffer::new();
     out.extend_from_slice(buffer.format_finite(value).as_bytes());
+}
+
+/// The decimal digits of `value` (`-0` has none: it is `0`).
+fn write_integer(out: &mut Vec<u8>, value: i64) {
+    if value < 0 {
+        out.push(b'-');
+    }
+    let mut digits = [0u8; 20];
+    let mut n = value.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// The exact value of a decimal text, normalised so equal values compare

@@ -36,15 +36,20 @@ impl RemitQuickly {
     /// when there was no body.
     pub fn sign(&self, body: Option<Body<'_>>, timestamp: Option<&str>) -> Result<SignedRequest> {
         let canonical_body = body.map(|b| b.canonical()).transpose()?;
+        // Only read (into the payload): a given timestamp is not copied.
+        let default_timestamp;
         let timestamp = match timestamp {
             Some("") => return Err(Error::invalid_argument("the timestamp is empty")),
             Some(t) => {
                 check_header_safe("timestamp", t)?;
-                t.to_owned()
+                t
             }
-            None => nonce::next_millis().to_string(),
+            None => {
+                default_timestamp = nonce::next_millis().to_string();
+                &default_timestamp
+            }
         };
-        let payload_json = payload_json(canonical_body.as_deref().unwrap_or("{}"), &timestamp);
+        let payload_json = payload_json(canonical_body.as_deref().unwrap_or("{}"), timestamp);
         let payload = base64::engine::general_purpose::STANDARD.encode(&payload_json);
         let signature = self.key.sign(payload.as_bytes()).encode(Encoding::Hex);
         Ok(SignedRequest {
