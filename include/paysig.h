@@ -203,8 +203,9 @@ typedef struct paysig_signed paysig_signed;
 typedef struct paysig_signer paysig_signer;
 
 /**
- * A verifier of one scheme: a keyring, a time window and its own
- * in-memory replay guard (nonces and timestamps already accepted).
+ * A verifier of one scheme: a keyring, a time window and a replay
+ * guard (nonces and timestamps already accepted: in memory, or in
+ * Redis when the builder was given one).
  *
  * Built by `paysig_verifier_build`; safe to use from many threads at
  * once; release with `paysig_verifier_free`. Its secrets are wiped on free.
@@ -462,6 +463,35 @@ enum paysig_result paysig_canonicalize_with(const char *json,
                                             bool lenient,
                                             struct paysig_bytes **out_canonical,
                                             struct paysig_error **error);
+
+/**
+ * Writes the canonical JSON of a binary token stream `tokens[len]` to
+ * `*out`, strictly and with `PAYSIG_JSON_DEFAULT_MAX_DEPTH`. Bindings
+ * whose JSON encoder depends on settings (PHP's `json_encode` and
+ * `serialize_precision`) send their values this way.
+ *
+ * The stream holds exactly one value; one tag byte per token, integers
+ * little-endian: `n` null; `t` true; `f` false; `i` + int64 (8 bytes,
+ * refused beyond +/-2^53); `d` + float64 (8 bytes, IEEE 754; NaN and
+ * infinities refused); `s` + uint32 length + that many UTF-8 bytes, a
+ * string; `[` values `]`, an array; `{` members `}`, an object, each
+ * member `k` + uint32 length + UTF-8 key bytes, then one value.
+ *
+ * Errors: `PAYSIG_RESULT_INVALID_JSON` for a truncated or malformed
+ * stream (the message names the byte offset), `_INVALID_STRING` for
+ * invalid UTF-8, `_NUMBER_OUT_OF_RANGE`, `_DUPLICATE_KEY`, `_TOO_DEEP`.
+ * NULL `tokens` with `len` 0 is an empty (malformed) stream.
+ *
+ * On success `*out` is a new `paysig_bytes` the caller frees with
+ * `paysig_bytes_free`; on failure `*out` is untouched and, when `error`
+ * is not NULL, `*error` receives a new `paysig_error` (free it with
+ * `paysig_error_free`). NULL `out` is `PAYSIG_RESULT_INVALID_ARGUMENT`.
+ */
+PAYSIG_MUST_USE
+enum paysig_result paysig_canonicalize_tokens(const uint8_t *tokens,
+                                              size_t len,
+                                              struct paysig_bytes **out,
+                                              struct paysig_error **error);
 
 /**
  * The stable name of a result code: `"ok"`, `"invalid_json"`,
@@ -745,6 +775,31 @@ enum paysig_result paysig_verifier_builder_set_replay_capacity(const struct pays
                                                                struct paysig_error **error);
 
 /**
+ * Records nonces in Redis instead of each verifier's memory, so that
+ * verifiers in several processes or machines (behind a load balancer)
+ * accept each nonce once between them. `url` is
+ * `redis://[:password@]host[:port][/db]`; `timeout_ms` bounds the wait for
+ * Redis (connecting, then each answer; 0: the default, 250 ms). It does
+ * not connect yet. Every verifier built afterwards shares it.
+ *
+ * Fails closed: when Redis is unreachable, answers an error or is slower
+ * than the timeout, `paysig_verifier_verify` returns
+ * `PAYSIG_RESULT_REPLAY_STORE_UNAVAILABLE` (status 503), never success.
+ * Nothing needs restarting when Redis comes back.
+ *
+ * NULL `url` (with length 0) goes back to the in-memory guard. Errors:
+ * `PAYSIG_RESULT_INVALID_ARGUMENT` (a URL that cannot be read — the
+ * message does not repeat it, it may hold a password —, NULL builder,
+ * invalid UTF-8).
+ */
+PAYSIG_MUST_USE
+enum paysig_result paysig_verifier_builder_set_redis(const struct paysig_verifier_builder *builder,
+                                                     const char *url,
+                                                     size_t url_len,
+                                                     uint32_t timeout_ms,
+                                                     struct paysig_error **error);
+
+/**
  * The default capacity of a verifier's in-memory replay guard.
  */
 size_t paysig_verifier_default_replay_capacity(void);
@@ -756,7 +811,8 @@ void paysig_verifier_builder_free(struct paysig_verifier_builder *builder);
 
 /**
  * Builds a verifier from the builder's keyring and options, with a new,
- * empty in-memory replay guard. The builder stays usable.
+ * empty in-memory replay guard (or the builder's Redis guard, see
+ * `paysig_verifier_builder_set_redis`). The builder stays usable.
  *
  * On success `*out_verifier` is a new handle to free with
  * `paysig_verifier_free`. Errors: `PAYSIG_RESULT_INVALID_ARGUMENT` (NULL,

@@ -122,6 +122,11 @@ enum paysig_result paysig_canonicalize_with(const char *json,
                                             struct paysig_bytes **out_canonical,
                                             struct paysig_error **error);
 
+enum paysig_result paysig_canonicalize_tokens(const uint8_t *tokens,
+                                              size_t len,
+                                              struct paysig_bytes **out,
+                                              struct paysig_error **error);
+
 const char *paysig_result_name(uint32_t code);
 
 const struct paysig_parts *paysig_signed_parts(const struct paysig_signed *signed_request);
@@ -235,6 +240,12 @@ enum paysig_result paysig_verifier_builder_set_nonce_policy(const struct paysig_
 enum paysig_result paysig_verifier_builder_set_replay_capacity(const struct paysig_verifier_builder *builder,
                                                                size_t capacity,
                                                                struct paysig_error **error);
+
+enum paysig_result paysig_verifier_builder_set_redis(const struct paysig_verifier_builder *builder,
+                                                     const char *url,
+                                                     size_t url_len,
+                                                     uint32_t timeout_ms,
+                                                     struct paysig_error **error);
 
 size_t paysig_verifier_default_replay_capacity(void);
 

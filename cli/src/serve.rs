@@ -6,8 +6,10 @@
 //!
 //! Bounded: bodies over `--max-body` get 413, at most 64 headers and 64 KiB
 //! of head per request, and the replay guard holds `--replay-capacity`
-//! entries. SIGINT or SIGTERM stops accepting, lets open requests finish
-//! (5 s at most) and exits 0.
+//! entries — or, with `--redis URL`, nonces are recorded in Redis, shared
+//! by every `paysig serve` (or other verifier) using it, and requests are
+//! refused with 503 when Redis does not answer. SIGINT or SIGTERM stops
+//! accepting, lets open requests finish (5 s at most) and exits 0.
 
 use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -27,6 +29,7 @@ use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use paysig::verify::{AuthError, Keyring, Target, Verifier, DEFAULT_CAPACITY};
 use paysig::{Error, Result};
+use paysig_replay_redis::RedisReplayGuard;
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
@@ -70,6 +73,14 @@ pub struct ServeArgs {
     /// The most nonces the replay guard holds (refusing with 503 when full).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CAPACITY)]
     replay_capacity: usize,
+    /// Record nonces in the Redis at URL (`redis://[:password@]host[:port][/db]`),
+    /// shared by every verifier using it, instead of in memory. When Redis
+    /// is unreachable or slow, requests are refused with 503.
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
+    /// How long Redis has to answer, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 250, requires = "redis")]
+    redis_timeout_ms: u64,
     /// Worker threads [default: one per CPU].
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -77,6 +88,9 @@ pub struct ServeArgs {
 
 struct State {
     verifier: Verifier,
+    /// Verification waits on the network (Redis): run it where blocking
+    /// does not stall the runtime.
+    blocking: bool,
     explain: bool,
     max_body: usize,
 }
@@ -99,10 +113,15 @@ fn run(args: &ServeArgs) -> Result<()> {
             "no keys: give --key ID with --secret/--secret-env, or --keys FILE",
         ));
     }
+    let mut verifier = args
+        .options
+        .build(args.scheme, keyring, args.replay_capacity);
+    if let Some(url) = &args.redis {
+        verifier = verifier.with_replay_guard(Arc::new(redis_guard(url, args.redis_timeout_ms)?));
+    }
     let state = Arc::new(State {
-        verifier: args
-            .options
-            .build(args.scheme, keyring, args.replay_capacity),
+        verifier,
+        blocking: args.redis.is_some(),
         explain: args.explain,
         max_body: args.max_body,
     });
@@ -224,13 +243,29 @@ async fn handle(
             .collect(),
         body: body.to_vec(),
     };
-    Ok(match received.verify(&state.verifier) {
+    let verified = if state.blocking {
+        tokio::task::block_in_place(|| received.verify(&state.verifier))
+    } else {
+        received.verify(&state.verifier)
+    };
+    Ok(match verified {
         Ok(key_id) => {
             let body = json!({"ok": true, "key": key_id}).to_string();
             respond(StatusCode::OK, &body)
         }
         Err(error) => refusal(&error, state.explain),
     })
+}
+
+/// The Redis replay guard of `--redis`. Redis not answering yet is not an
+/// error (it may start later): requests are refused until it does.
+fn redis_guard(url: &str, timeout_ms: u64) -> Result<RedisReplayGuard> {
+    let guard = RedisReplayGuard::new(url)?.with_timeout(Duration::from_millis(timeout_ms));
+    match guard.ping() {
+        Ok(()) => eprintln!("replay guard: Redis (timeout {timeout_ms} ms)"),
+        Err(e) => eprintln!("warning: {e}: requests are refused (503) until Redis answers"),
+    }
+    Ok(guard)
 }
 
 fn refusal(error: &AuthError, explain: bool) -> Response<Full<Bytes>> {

@@ -5,9 +5,10 @@ use std::os::raw::c_char;
 use std::sync::{Arc, Mutex};
 
 use paysig_core::verify::{
-    FixedClock, Keyring, MemoryReplayGuard, NoncePolicy, Request, Target, Verifier,
+    FixedClock, Keyring, MemoryReplayGuard, NoncePolicy, ReplayGuard, Request, Target, Verifier,
     DEFAULT_CAPACITY,
 };
+use paysig_replay_redis::RedisReplayGuard;
 
 use crate::boundary::{bytes, handle, out, put, text};
 use crate::bytes::{into_raw, paysig_bytes};
@@ -22,6 +23,9 @@ struct Settings {
     now_ms: Option<i64>,
     nonce_policy: NoncePolicy,
     replay_capacity: usize,
+    /// Set by `paysig_verifier_builder_set_redis`: shared by every verifier
+    /// built (one connection pool).
+    redis: Option<Arc<RedisReplayGuard>>,
 }
 
 /// The keyring and options of the verifiers it builds.
@@ -33,8 +37,9 @@ pub struct paysig_verifier_builder {
     settings: Mutex<Settings>,
 }
 
-/// A verifier of one scheme: a keyring, a time window and its own
-/// in-memory replay guard (nonces and timestamps already accepted).
+/// A verifier of one scheme: a keyring, a time window and a replay
+/// guard (nonces and timestamps already accepted: in memory, or in
+/// Redis when the builder was given one).
 ///
 /// Built by `paysig_verifier_build`; safe to use from many threads at
 /// once; release with `paysig_verifier_free`. Its secrets are wiped on free.
@@ -82,6 +87,7 @@ pub unsafe extern "C" fn paysig_verifier_builder_new(
                 now_ms: None,
                 nonce_policy: NoncePolicy::default(),
                 replay_capacity: DEFAULT_CAPACITY,
+                redis: None,
             }),
         });
         // SAFETY: checked by `out`.
@@ -215,6 +221,49 @@ pub unsafe extern "C" fn paysig_verifier_builder_set_replay_capacity(
     })
 }
 
+/// Records nonces in Redis instead of each verifier's memory, so that
+/// verifiers in several processes or machines (behind a load balancer)
+/// accept each nonce once between them. `url` is
+/// `redis://[:password@]host[:port][/db]`; `timeout_ms` bounds the wait for
+/// Redis (connecting, then each answer; 0: the default, 250 ms). It does
+/// not connect yet. Every verifier built afterwards shares it.
+///
+/// Fails closed: when Redis is unreachable, answers an error or is slower
+/// than the timeout, `paysig_verifier_verify` returns
+/// `PAYSIG_RESULT_REPLAY_STORE_UNAVAILABLE` (status 503), never success.
+/// Nothing needs restarting when Redis comes back.
+///
+/// NULL `url` (with length 0) goes back to the in-memory guard. Errors:
+/// `PAYSIG_RESULT_INVALID_ARGUMENT` (a URL that cannot be read — the
+/// message does not repeat it, it may hold a password —, NULL builder,
+/// invalid UTF-8).
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_verifier_builder_set_redis(
+    builder: *const paysig_verifier_builder,
+    url: *const c_char,
+    url_len: usize,
+    timeout_ms: u32,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        // SAFETY: the caller's promises on each pointer (here and below).
+        let builder = unsafe { handle(builder, "builder") }?;
+        let guard = if url.is_null() && url_len == 0 {
+            None
+        } else {
+            // SAFETY: as above.
+            let url = unsafe { text(url, url_len, "url") }?;
+            let timeout = std::time::Duration::from_millis(u64::from(timeout_ms));
+            Some(Arc::new(RedisReplayGuard::new(url)?.with_timeout(timeout)))
+        };
+        builder.with(|s| {
+            s.redis = guard;
+            Ok(())
+        })
+    })
+}
+
 /// The default capacity of a verifier's in-memory replay guard.
 #[no_mangle]
 pub extern "C" fn paysig_verifier_default_replay_capacity() -> usize {
@@ -233,7 +282,8 @@ pub unsafe extern "C" fn paysig_verifier_builder_free(builder: *mut paysig_verif
 }
 
 /// Builds a verifier from the builder's keyring and options, with a new,
-/// empty in-memory replay guard. The builder stays usable.
+/// empty in-memory replay guard (or the builder's Redis guard, see
+/// `paysig_verifier_builder_set_redis`). The builder stays usable.
 ///
 /// On success `*out_verifier` is a new handle to free with
 /// `paysig_verifier_free`. Errors: `PAYSIG_RESULT_INVALID_ARGUMENT` (NULL,
@@ -253,9 +303,13 @@ pub unsafe extern "C" fn paysig_verifier_build(
             if s.keyring.is_empty() {
                 return Err(Failure::invalid("the keyring is empty: add a key first"));
             }
+            let guard: Arc<dyn ReplayGuard> = match &s.redis {
+                Some(redis) => Arc::clone(redis) as Arc<dyn ReplayGuard>,
+                None => Arc::new(MemoryReplayGuard::new(s.replay_capacity)),
+            };
             let mut verifier = Verifier::for_target(s.target, s.keyring.clone())
                 .with_nonce_policy(s.nonce_policy)
-                .with_replay_guard(Arc::new(MemoryReplayGuard::new(s.replay_capacity)));
+                .with_replay_guard(guard);
             if let Some(ms) = s.tolerance_ms {
                 verifier = verifier.with_tolerance_ms(ms);
             }

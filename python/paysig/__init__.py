@@ -7,7 +7,9 @@ their JavaScript does.
   verified in constant time;
 - signers ``Cryptopay``, ``Aquapay``, ``RemitQuickly``, ``PGPrints``,
   ``OnchainPay``, whose ``sign(...)`` returns a ``SignedRequest``;
-- ``Verifier`` for a service that receives signed requests, and
+- ``Verifier`` for a service that receives signed requests (nonces kept in
+  a ``MemoryReplayGuard``, or a ``RedisReplayGuard`` shared by many
+  processes), and
   ``paysig.webhooks`` for callbacks;
 - ``paysig.requests`` and ``paysig.httpx``: auth classes for those clients.
 
@@ -25,6 +27,7 @@ from ._native import (
     MemoryReplayGuard,
     OnchainPay,
     PGPrints,
+    RedisReplayGuard,
     RemitQuickly,
     SignedRequest,
     Verifier,
@@ -49,6 +52,7 @@ __all__ = [
     "OnchainPay",
     "PGPrints",
     "PaysigError",
+    "RedisReplayGuard",
     "RemitQuickly",
     "SignedRequest",
     "Verifier",

@@ -13,6 +13,7 @@ __all__ = [
     "OnchainPay",
     "PGPrints",
     "RELEASE_GIL_ABOVE",
+    "RedisReplayGuard",
     "RemitQuickly",
     "SignedRequest",
     "Verifier",
@@ -96,6 +97,15 @@ class MemoryReplayGuard:
     def capacity(self) -> int: ...
 
 @final
+class RedisReplayGuard:
+    def __new__(
+        cls, url: str, *, timeout: float | timedelta | None = None, prefix: str = "paysig:replay:"
+    ) -> RedisReplayGuard: ...
+    def ping(self) -> bool: ...
+    @property
+    def timeout(self) -> float: ...
+
+@final
 class Verifier:
     def __new__(
         cls,
@@ -103,7 +113,7 @@ class Verifier:
         keys: Mapping[str, str | Sequence[str]],
         *,
         tolerance: float | timedelta | None = None,
-        replay: MemoryReplayGuard | None = None,
+        replay: MemoryReplayGuard | RedisReplayGuard | None = None,
         nonce_policy: Literal["increasing", "unique"] = "increasing",
         clock: Callable[[], float] | None = None,
     ) -> Verifier: ...

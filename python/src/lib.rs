@@ -28,6 +28,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<signers::PyOnchainPay>()?;
     m.add_class::<verifier::PyVerifier>()?;
     m.add_class::<verifier::PyMemoryReplayGuard>()?;
+    m.add_class::<verifier::PyRedisReplayGuard>()?;
     m.add_function(wrap_pyfunction!(verifier::verify_cryptopay_callback, m)?)?;
     m.add("RELEASE_GIL_ABOVE", release::THRESHOLD)?;
     Ok(())

@@ -4,8 +4,10 @@ use std::sync::Arc;
 
 use paysig::clock::Clock;
 use paysig::verify::{
-    self, Keyring, MemoryReplayGuard, NoncePolicy, Request, Target, Verifier, DEFAULT_CAPACITY,
+    self, Keyring, MemoryReplayGuard, NoncePolicy, ReplayGuard, Request, Target, Verifier,
+    DEFAULT_CAPACITY,
 };
+use paysig_replay_redis::RedisReplayGuard;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
@@ -45,11 +47,58 @@ impl PyMemoryReplayGuard {
 
 const _: () = assert!(DEFAULT_CAPACITY == 100_000, "update the default above");
 
+/// Remembers nonces and timestamps in Redis, shared by every verifier
+/// using it, in any process on any machine. Fails closed: when Redis is
+/// unreachable or slower than `timeout` seconds, verification raises
+/// AuthError `replay_store_unavailable` (status 503), never accepts.
+#[pyclass(frozen, module = "paysig._native", name = "RedisReplayGuard")]
+pub struct PyRedisReplayGuard {
+    inner: Arc<RedisReplayGuard>,
+}
+
+#[pymethods]
+impl PyRedisReplayGuard {
+    /// `timeout`: seconds (or a timedelta) Redis has to answer; None: 0.25.
+    #[new]
+    #[pyo3(signature = (url, *, timeout=None, prefix="paysig:replay:"))]
+    fn new(url: &str, timeout: Option<&Bound<'_, PyAny>>, prefix: &str) -> PyResult<Self> {
+        let mut guard = RedisReplayGuard::new(url).py()?.with_prefix(prefix);
+        if let Some(timeout) = timeout {
+            let ms = seconds_to_ms(timeout)?;
+            if ms <= 0 {
+                return Err(invalid_argument("the timeout must be positive"));
+            }
+            guard = guard.with_timeout(std::time::Duration::from_millis(ms.unsigned_abs()));
+        }
+        Ok(PyRedisReplayGuard {
+            inner: Arc::new(guard),
+        })
+    }
+
+    /// Whether Redis answers PING within the timeout.
+    fn ping(&self, py: Python<'_>) -> bool {
+        py.detach(|| self.inner.ping().is_ok())
+    }
+
+    /// The timeout, in seconds.
+    #[getter]
+    fn timeout(&self) -> f64 {
+        self.inner.timeout().as_secs_f64()
+    }
+
+    fn __repr__(&self) -> String {
+        // Not the URL: it may hold a password.
+        format!("<paysig.RedisReplayGuard timeout={}>", self.timeout())
+    }
+}
+
 /// Verifies requests signed with one scheme (or Cryptopay callbacks)
 /// against a keyring.
 #[pyclass(frozen, module = "paysig._native", name = "Verifier")]
 pub struct PyVerifier {
     inner: Verifier,
+    /// Verification waits on the network (Redis): always without the GIL.
+    blocking: bool,
 }
 
 #[pymethods]
@@ -60,7 +109,7 @@ impl PyVerifier {
         scheme: &str,
         keys: &Bound<'_, PyAny>,
         tolerance: Option<&Bound<'_, PyAny>>,
-        replay: Option<&Bound<'_, PyMemoryReplayGuard>>,
+        replay: Option<&Bound<'_, PyAny>>,
         nonce_policy: &str,
         clock: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
@@ -69,8 +118,20 @@ impl PyVerifier {
         if let Some(tolerance) = tolerance {
             verifier = verifier.with_tolerance_ms(seconds_to_ms(tolerance)?);
         }
+        let mut blocking = false;
         if let Some(replay) = replay {
-            verifier = verifier.with_replay_guard(replay.get().inner.clone());
+            let guard: Arc<dyn ReplayGuard> =
+                if let Ok(memory) = replay.cast::<PyMemoryReplayGuard>() {
+                    memory.get().inner.clone()
+                } else if let Ok(redis) = replay.cast::<PyRedisReplayGuard>() {
+                    blocking = true;
+                    redis.get().inner.clone()
+                } else {
+                    return Err(pyo3::exceptions::PyTypeError::new_err(
+                        "replay must be a MemoryReplayGuard or a RedisReplayGuard",
+                    ));
+                };
+            verifier = verifier.with_replay_guard(guard);
         }
         if let Some(clock) = clock {
             if !clock.is_callable() {
@@ -89,7 +150,10 @@ impl PyVerifier {
                 ))
             }
         });
-        Ok(PyVerifier { inner: verifier })
+        Ok(PyVerifier {
+            inner: verifier,
+            blocking,
+        })
     }
 
     /// The scheme name (or `cryptopay-callback`).
@@ -130,7 +194,12 @@ impl PyVerifier {
             headers: &pairs,
             body,
         };
-        run_detached_if(py, body.len(), || self.inner.verify(&request)).map_err(auth_error)
+        let len = if self.blocking {
+            usize::MAX
+        } else {
+            body.len()
+        };
+        run_detached_if(py, len, || self.inner.verify(&request)).map_err(auth_error)
     }
 
     fn __repr__(&self) -> String {

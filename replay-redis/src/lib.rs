@@ -1,1 +1,285 @@
-//! paysig's ReplayGuard on Redis (filled in by the reliability work).
+//! paysig's [`ReplayGuard`] on Redis, for verifiers running on several
+//! machines behind a load balancer: a nonce accepted by one of them is
+//! refused by all the others.
+//!
+//! - [`ReplayGuard::check_and_record`] is one atomic command,
+//!   `SET key 1 NX PX ttl`: of many concurrent requests with the same
+//!   nonce, on any number of machines, Redis lets exactly one set the key.
+//! - [`ReplayGuard::check_increasing`] is one Lua script (atomic in
+//!   Redis): store the value when it is greater than the stored one. Values
+//!   are compared as decimal strings (length, then digits), not as Lua
+//!   numbers, which are doubles and lose precision above 2^53.
+//!
+//! It **fails closed**: when Redis cannot be reached, answers an error, or
+//! does not answer within the timeout, the guard returns
+//! [`ReplayError::Unavailable`], and the verifier refuses the request with
+//! `replay_store_unavailable` (HTTP 503) — never "accepted". Nothing needs
+//! restarting when Redis comes back: a failed connection is dropped, and the
+//! next request opens a new one.
+//!
+//! Keys are `PREFIX seen: scope NUL token` for tokens and
+//! `PREFIX last: scope` for increasing values (default prefix
+//! `paysig:replay:`). The scope names the scheme and key id, which never
+//! hold control characters, so the NUL keeps every (scope, token) pair
+//! apart.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//! use paysig::schemes::Scheme;
+//! use paysig::verify::{Keyring, Verifier};
+//! use paysig_replay_redis::RedisReplayGuard;
+//!
+//! let guard = RedisReplayGuard::new("redis://127.0.0.1:6379/")?
+//!     .with_timeout(Duration::from_millis(200));
+//! let mut keys = Keyring::new();
+//! keys.add("KEY_ID", "secret")?;
+//! let verifier = Verifier::new(Scheme::Aquapay, keys).with_replay_guard(Arc::new(guard));
+//! # Ok::<(), paysig::Error>(())
+//! ```
+
+use std::fmt;
+use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
+
+use paysig::verify::{ReplayError, ReplayGuard};
+use paysig::{Error, Result};
+use redis::{Client, Connection, RedisError, Script};
+
+/// The default time Redis has to answer (connecting included): 250 ms.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(250);
+
+/// The default key prefix.
+pub const DEFAULT_PREFIX: &str = "paysig:replay:";
+
+/// Idle connections kept for reuse; beyond it, connections are closed after
+/// use (a burst of many threads opens more, briefly).
+const MAX_IDLE: usize = 64;
+
+/// Stores `ARGV[1]` at `KEYS[1]` when it is greater than what is stored
+/// there; both are decimal integers without leading zeros, so comparing
+/// lengths and then the digits compares the numbers exactly.
+const INCREASING: &str = r"
+local last = redis.call('GET', KEYS[1])
+local value = ARGV[1]
+if last and (#last > #value or (#last == #value and last >= value)) then
+  return 0
+end
+redis.call('SET', KEYS[1], value)
+return 1
+";
+
+/// A [`ReplayGuard`] on one Redis server (or one primary). Thread-safe:
+/// each call takes a connection from a small pool.
+pub struct RedisReplayGuard {
+    client: Client,
+    timeout: Duration,
+    prefix: String,
+    increasing: Script,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl fmt::Debug for RedisReplayGuard {
+    // The URL may hold a password: it is not shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisReplayGuard")
+            .field("timeout", &self.timeout)
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RedisReplayGuard {
+    /// A guard on the Redis at `url` (`redis://[:password@]host[:port][/db]`
+    /// or `redis+unix:///path`), with [`DEFAULT_TIMEOUT`] and
+    /// [`DEFAULT_PREFIX`]. It does not connect yet: see [`Self::ping`].
+    /// Refuses a URL that cannot be read (`invalid_argument`; the message
+    /// does not repeat the URL, which may hold a password).
+    pub fn new(url: &str) -> Result<RedisReplayGuard> {
+        let client = Client::open(url).map_err(|_| {
+            Error::invalid_argument(
+                "the Redis URL is not valid (redis://[:password@]host[:port][/db])",
+            )
+        })?;
+        Ok(RedisReplayGuard {
+            client,
+            timeout: DEFAULT_TIMEOUT,
+            prefix: DEFAULT_PREFIX.to_owned(),
+            increasing: Script::new(INCREASING),
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The same guard, waiting at most `timeout` for Redis (to connect, and
+    /// then for each answer); past it the request is refused. Zero means the
+    /// default.
+    pub fn with_timeout(mut self, timeout: Duration) -> RedisReplayGuard {
+        self.timeout = if timeout.is_zero() {
+            DEFAULT_TIMEOUT
+        } else {
+            timeout
+        };
+        self
+    }
+
+    /// The same guard with another key prefix (to share one Redis between
+    /// services that must not see each other's nonces).
+    pub fn with_prefix(mut self, prefix: &str) -> RedisReplayGuard {
+        prefix.clone_into(&mut self.prefix);
+        self
+    }
+
+    /// The timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Checks that Redis answers (PING) within the timeout.
+    pub fn ping(&self) -> std::result::Result<(), ReplayError> {
+        self.run(|connection| redis::cmd("PING").query::<String>(connection))
+            .map(|_| ())
+    }
+
+    fn key(&self, scope: &str, token: &str) -> String {
+        format!("{}seen:{scope}\0{token}", self.prefix)
+    }
+
+    fn last_key(&self, scope: &str) -> String {
+        format!("{}last:{scope}", self.prefix)
+    }
+
+    /// Runs `command` on a pooled connection. A connection goes back to the
+    /// pool only after a success: after an error or a timeout it may hold
+    /// a late answer, so it is dropped.
+    fn run<T>(
+        &self,
+        command: impl FnOnce(&mut Connection) -> redis::RedisResult<T>,
+    ) -> std::result::Result<T, ReplayError> {
+        let pooled = self
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        let mut connection = match pooled {
+            Some(connection) => connection,
+            None => self.connect().map_err(unavailable)?,
+        };
+        let answer = command(&mut connection).map_err(unavailable)?;
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < MAX_IDLE {
+            idle.push(connection);
+        }
+        Ok(answer)
+    }
+
+    fn connect(&self) -> redis::RedisResult<Connection> {
+        let connection = self.client.get_connection_with_timeout(self.timeout)?;
+        connection.set_read_timeout(Some(self.timeout))?;
+        connection.set_write_timeout(Some(self.timeout))?;
+        Ok(connection)
+    }
+}
+
+/// Redis's failure as the guard's: what kind, never a key or a token.
+fn unavailable(error: RedisError) -> ReplayError {
+    let what = if error.is_timeout() {
+        "Redis did not answer in time".to_owned()
+    } else if error.is_connection_refusal() {
+        "Redis refused the connection".to_owned()
+    } else if error.is_io_error() {
+        "the connection to Redis failed".to_owned()
+    } else {
+        format!("Redis answered an error ({:?})", error.kind())
+    };
+    ReplayError::Unavailable(what)
+}
+
+impl ReplayGuard for RedisReplayGuard {
+    fn check_and_record(
+        &self,
+        scope: &str,
+        token: &str,
+        _now_ms: i64,
+        ttl_ms: i64,
+    ) -> std::result::Result<(), ReplayError> {
+        let key = self.key(scope, token);
+        // Redis keeps time for the expiry; the verifier's clock has already
+        // placed the request within its window.
+        let ttl_ms = ttl_ms.max(1);
+        let stored: Option<String> = self.run(|connection| {
+            redis::cmd("SET")
+                .arg(&key)
+                .arg(1)
+                .arg("NX")
+                .arg("PX")
+                .arg(ttl_ms)
+                .query(connection)
+        })?;
+        match stored {
+            Some(_) => Ok(()),
+            None => Err(ReplayError::Replayed),
+        }
+    }
+
+    fn check_increasing(
+        &self,
+        scope: &str,
+        value: u64,
+        _now_ms: i64,
+    ) -> std::result::Result<(), ReplayError> {
+        let key = self.last_key(scope);
+        let stored: i64 = self.run(|connection| {
+            self.increasing
+                .key(&key)
+                .arg(value.to_string())
+                .invoke(connection)
+        })?;
+        if stored == 1 {
+            Ok(())
+        } else {
+            Err(ReplayError::Replayed)
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_urls_are_refused_without_being_repeated() {
+        let error = RedisReplayGuard::new("http://user:hunter2@example").unwrap_err();
+        assert_eq!(error.code(), paysig::ErrorCode::InvalidArgument);
+        assert!(!error.message().contains("hunter2"));
+    }
+
+    #[test]
+    fn debug_hides_the_url() {
+        let guard = RedisReplayGuard::new("redis://:hunter2@127.0.0.1:1/").unwrap();
+        assert!(!format!("{guard:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn keys_keep_scope_and_token_apart() {
+        let guard = RedisReplayGuard::new("redis://127.0.0.1:1/").unwrap();
+        assert_ne!(guard.key("a:b", "c"), guard.key("a", "b:c"));
+        assert_eq!(guard.key("s", "t"), "paysig:replay:seen:s\0t");
+        assert_eq!(guard.last_key("s"), "paysig:replay:last:s");
+    }
+
+    #[test]
+    fn nothing_listening_fails_closed() {
+        // Port 1 on loopback: nothing listens there, the refusal is
+        // immediate.
+        let guard = RedisReplayGuard::new("redis://127.0.0.1:1/").unwrap();
+        assert!(matches!(
+            guard.check_and_record("s", "t", 0, 1000),
+            Err(ReplayError::Unavailable(_))
+        ));
+        assert!(matches!(
+            guard.check_increasing("s", 1, 0),
+            Err(ReplayError::Unavailable(_))
+        ));
+    }
+}
