@@ -110,10 +110,7 @@ pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<Strin
     let signature = header("x-signature")?;
     let method = request.method.to_ascii_uppercase();
     let string_to_sign = string_to_sign(&method, request.path, nonce);
-    let explain = || verify::Explanation {
-        string_to_sign: Some(string_to_sign.clone()),
-        canonical_body: None,
-    };
+    let explain = || verify::Explanation::new(string_to_sign.as_bytes(), None);
     match verifier.check_keyed(api_key, string_to_sign.as_bytes(), signature, Encoding::Hex) {
         KeyCheck::UnknownKey => return Err(refuse(ErrorCode::InvalidApiKey, "Invalid API key")),
         KeyCheck::BadSignature => {

@@ -191,12 +191,8 @@ pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<Strin
     ) {
         KeyCheck::UnknownKey => return Err(refuse(ErrorCode::InvalidApiKey)),
         KeyCheck::BadSignature => {
-            return Err(
-                refuse(ErrorCode::InvalidSignature).with_explanation(verify::Explanation {
-                    string_to_sign: Some(string_to_sign),
-                    canonical_body: None,
-                }),
-            )
+            return Err(refuse(ErrorCode::InvalidSignature)
+                .with_explanation(verify::Explanation::new(string_to_sign.as_bytes(), None)))
         }
         KeyCheck::Valid => {}
     }

@@ -162,14 +162,8 @@ pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<Strin
     match verifier.check_keyed(public_key, request.body, signature, Encoding::Hex) {
         KeyCheck::UnknownKey => return Err(refuse(ErrorCode::InvalidApiKey, "Invalid API key")),
         KeyCheck::BadSignature => {
-            return Err(
-                refuse(ErrorCode::InvalidSignature, "Invalid signature").with_explanation(
-                    verify::Explanation {
-                        string_to_sign: Some(String::from_utf8_lossy(request.body).into_owned()),
-                        canonical_body: None,
-                    },
-                ),
-            )
+            return Err(refuse(ErrorCode::InvalidSignature, "Invalid signature")
+                .with_explanation(verify::Explanation::new(request.body, None)))
         }
         KeyCheck::Valid => {}
     }

@@ -106,10 +106,7 @@ pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<Strin
         .map(str::to_owned)
         .ok_or_else(|| {
             refuse(ErrorCode::InvalidSignature, 401, "Invalid signature").with_explanation(
-                verify::Explanation {
-                    string_to_sign: Some(canonical.clone()),
-                    canonical_body: Some(canonical),
-                },
+                verify::Explanation::new(canonical.as_bytes(), Some(canonical.as_bytes())),
             )
         })
 }

@@ -120,14 +120,8 @@ pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<Strin
     match verifier.check_keyed(api_key, payload.as_bytes(), signature, Encoding::Hex) {
         KeyCheck::UnknownKey => return Err(refuse(ErrorCode::InvalidApiKey, "Invalid api key")),
         KeyCheck::BadSignature => {
-            return Err(
-                refuse(ErrorCode::InvalidSignature, "Invalid Signature").with_explanation(
-                    verify::Explanation {
-                        string_to_sign: Some(payload.to_owned()),
-                        canonical_body: None,
-                    },
-                ),
-            )
+            return Err(refuse(ErrorCode::InvalidSignature, "Invalid Signature")
+                .with_explanation(verify::Explanation::new(payload.as_bytes(), None)))
         }
         KeyCheck::Valid => {}
     }
@@ -161,10 +155,10 @@ pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<Strin
     if received.as_deref() != Some(signed_body) {
         return Err(
             refuse(ErrorCode::BodyMismatch, "Body and Payload mismatch").with_explanation(
-                verify::Explanation {
-                    string_to_sign: Some(payload_json.clone()),
-                    canonical_body: received,
-                },
+                verify::Explanation::new(
+                    payload_json.as_bytes(),
+                    received.as_deref().map(str::as_bytes),
+                ),
             ),
         );
     }

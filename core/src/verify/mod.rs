@@ -177,6 +177,30 @@ pub struct Explanation {
     pub canonical_body: Option<String>,
 }
 
+/// An explanation keeps at most this many bytes of each field: enough to
+/// debug any real request, while a refused 100 MB body costs no copy.
+pub const EXPLANATION_LIMIT: usize = 64 * 1024;
+
+impl Explanation {
+    /// An explanation of these bytes, each cut to [`EXPLANATION_LIMIT`]
+    /// (a cut is marked with `…`; invalid UTF-8 shows as U+FFFD).
+    pub fn new(string_to_sign: &[u8], canonical_body: Option<&[u8]>) -> Explanation {
+        Explanation {
+            string_to_sign: Some(capped(string_to_sign)),
+            canonical_body: canonical_body.map(capped),
+        }
+    }
+}
+
+fn capped(bytes: &[u8]) -> String {
+    let kept = &bytes[..bytes.len().min(EXPLANATION_LIMIT)];
+    let mut text = String::from_utf8_lossy(kept).into_owned();
+    if kept.len() < bytes.len() {
+        text.push('…');
+    }
+    text
+}
+
 /// A refused request: a stable code, the HTTP status the provider answers
 /// with, and the provider's own message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -596,6 +620,16 @@ pub(crate) fn unavailable(style: ErrorStyle, _error: &ReplayError) -> AuthError 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn explanations_keep_at_most_the_limit() {
+        let body = vec![b'x'; EXPLANATION_LIMIT * 3];
+        let explained = Explanation::new(&body, Some(b"{}"));
+        let kept = explained.string_to_sign.unwrap();
+        assert_eq!(kept.len(), EXPLANATION_LIMIT + '…'.len_utf8());
+        assert!(kept.ends_with('…'));
+        assert_eq!(explained.canonical_body.as_deref(), Some("{}"));
+    }
 
     #[test]
     fn keyring_debug_shows_ids_only() {
