@@ -94,17 +94,7 @@ fn refuse(code: ErrorCode, message: &str) -> AuthError {
 
 /// Verifies an Aquapay request: the key id, or why not.
 pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<String, AuthError> {
-    let header = |name: &str| match request.header(name) {
-        Ok(Some(value)) => Ok(value),
-        Ok(None) => Err(refuse(
-            ErrorCode::MissingHeader,
-            &format!("Missing {name} header"),
-        )),
-        Err(_) => Err(refuse(
-            ErrorCode::MalformedHeader,
-            &format!("Duplicate {name} header"),
-        )),
-    };
+    let header = |name: &str| verify::required_header(request, name);
     let api_key = header("x-api-key")?;
     let nonce = header("x-nonce")?;
     let signature = header("x-signature")?;

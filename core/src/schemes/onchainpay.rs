@@ -146,17 +146,7 @@ fn refuse(code: ErrorCode, message: &str) -> AuthError {
 
 /// Verifies an OnchainPay request: the public key, or why not.
 pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<String, AuthError> {
-    let header = |name: &str| match request.header(name) {
-        Ok(Some(value)) => Ok(value),
-        Ok(None) => Err(refuse(
-            ErrorCode::MissingHeader,
-            &format!("Missing {name} header"),
-        )),
-        Err(_) => Err(refuse(
-            ErrorCode::MalformedHeader,
-            &format!("Duplicate {name} header"),
-        )),
-    };
+    let header = |name: &str| verify::required_header(request, name);
     let public_key = header("x-api-public-key")?;
     let signature = header("x-api-signature")?;
     match verifier.check_keyed(public_key, request.body, signature, Encoding::Hex) {

@@ -151,6 +151,28 @@ impl<'a> Request<'a> {
     }
 }
 
+/// Header `name`, refused as `missing_header` ("Missing NAME header") or,
+/// when it appears twice, `malformed_header` ("Duplicate NAME header"),
+/// with status 401 and a `{"message": ...}` body: the plain messages of the
+/// schemes whose providers document none.
+pub(crate) fn required_header<'a>(
+    request: &Request<'a>,
+    name: &str,
+) -> std::result::Result<&'a str, AuthError> {
+    let refuse = |code, message: String| AuthError::new(code, 401, message, ErrorStyle::Message);
+    match request.header(name) {
+        Ok(Some(value)) => Ok(value),
+        Ok(None) => Err(refuse(
+            ErrorCode::MissingHeader,
+            format!("Missing {name} header"),
+        )),
+        Err(DuplicateHeader) => Err(refuse(
+            ErrorCode::MalformedHeader,
+            format!("Duplicate {name} header"),
+        )),
+    }
+}
+
 /// A header the scheme reads appears more than once: which value was
 /// signed is ambiguous, so the request is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
