@@ -38,6 +38,11 @@ final class Verifier
      * @param ?int $nowMs a fixed clock, milliseconds since the epoch (tests, replays of logs)
      * @param ?string $noncePolicy OnchainPay: "increasing" (default) or "unique"
      * @param ?int $replayCapacity how many nonces the replay guard holds
+     * @param ?string $redisUrl a Redis shared by every worker and machine
+     *        that verifies these keys (redis://host:port/db): the replay
+     *        guard then lives there instead of in this object. When Redis
+     *        is unreachable or slower than $redisTimeoutMs, requests are
+     *        refused with replay_store_unavailable (503), never accepted.
      */
     public function __construct(
         public readonly string $scheme,
@@ -46,6 +51,8 @@ final class Verifier
         ?int $nowMs = null,
         ?string $noncePolicy = null,
         ?int $replayCapacity = null,
+        #[\SensitiveParameter] ?string $redisUrl = null,
+        int $redisTimeoutMs = 250,
     ) {
         $ffi = $this->ffi = Library::ffi();
         $this->error = $ffi->new('paysig_error*');
@@ -77,6 +84,11 @@ final class Verifier
             }
             if ($replayCapacity !== null) {
                 $this->check($ffi->paysig_verifier_builder_set_replay_capacity($builder, $replayCapacity, $this->errorAddr));
+            }
+            if ($redisUrl !== null) {
+                $this->check($ffi->paysig_verifier_builder_set_redis(
+                    $builder, $redisUrl, strlen($redisUrl), $redisTimeoutMs, $this->errorAddr,
+                ));
             }
             $handle = $ffi->new('paysig_verifier*');
             $this->check($ffi->paysig_verifier_build($builder, FFI::addr($handle), $this->errorAddr));
