@@ -206,8 +206,11 @@ fn trailing_zeros(digits: &[u8]) -> usize {
 pub(crate) fn write_f64(out: &mut Vec<u8>, value: f64) {
     // Integers below 1e15 (counts, ids, amounts in cents) print as their
     // plain digits; writing them directly skips the shortest-digits search.
-    if value.fract() == 0.0 && value.abs() < 1e15 {
-        write_integer(out, value as i64);
+    // (`as i64` and back is exact for such values: cheaper than
+    // `fract()`, which is a libm call.)
+    let integer = value as i64;
+    if integer as f64 == value && value.abs() < 1e15 {
+        write_integer(out, integer);
         return;
     }
     let mut buffer = ryu_js::Buffer::new();

@@ -72,6 +72,27 @@ impl DuplicateFinder {
         self.find_slow(key, count, key_at)
     }
 
+    /// Records `key`, the object's key number `count`, without searching:
+    /// the caller knows it is new. A later [`DuplicateFinder::find`] still
+    /// finds a repeat of it.
+    #[inline]
+    pub(crate) fn note<'k>(
+        &mut self,
+        key: &[u8],
+        count: usize,
+        key_at: impl Fn(usize) -> &'k [u8],
+    ) {
+        match &mut self.table {
+            Some(table) => {
+                table.find_or_insert(key, count, &key_at);
+            }
+            None if count < SCAN_LIMIT => self.seen |= 1u64 << fingerprint(key),
+            // A large object builds its table from every earlier key when
+            // `find` first needs it, this one included.
+            None => {}
+        }
+    }
+
     /// A likely repeat in a small object, or any key of a large one.
     #[inline(never)]
     fn find_slow<'k>(
@@ -211,5 +232,31 @@ mod tests {
         assert_eq!(small.find(b"k1", 3, key_at), Some(1));
         // Same fingerprint, different key: not a duplicate.
         assert_eq!(small.find(b"k7", 3, key_at), None);
+    }
+
+    #[test]
+    fn noted_keys_are_found_later() {
+        let keys: Vec<Vec<u8>> = (0..200).map(|i| format!("k{i}").into_bytes()).collect();
+        let key_at = |i: usize| keys[i].as_slice();
+        // Noted before and after the large object's table exists.
+        for table_from in [0, 20, 100] {
+            let mut finder = DuplicateFinder::default();
+            for (i, k) in keys.iter().enumerate() {
+                if i == table_from {
+                    assert_eq!(finder.find(k, i, key_at), None);
+                } else {
+                    finder.note(k, i, key_at);
+                }
+            }
+            for i in [0, 5, 19, 20, 99, 150, 199] {
+                assert_eq!(finder.find(&keys[i], keys.len(), key_at), Some(i));
+            }
+            assert_eq!(finder.find(b"k200", keys.len(), key_at), None);
+        }
+        let mut small = DuplicateFinder::default();
+        for (i, k) in keys.iter().enumerate().take(5) {
+            small.note(k, i, key_at);
+        }
+        assert_eq!(small.find(b"k2", 5, key_at), Some(2));
     }
 }

@@ -4,8 +4,19 @@
 /// Does this byte need an escape in JavaScript's output?
 #[inline]
 pub(crate) fn needs_escape(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
+    NEEDS_ESCAPE[usize::from(b)]
 }
+
+/// [`needs_escape`] as a table: one load per byte instead of three tests.
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b < 0x20 || b == b'"' as usize || b == b'\\' as usize;
+        b += 1;
+    }
+    table
+};
 
 /// How many bytes at the start of `bytes` need no escape: where a plain
 /// run of string content ends.
@@ -66,6 +77,8 @@ pub(crate) fn write_escape(out: &mut Vec<u8>, b: u8) {
 
 /// Appends `s` quoted as `JSON.stringify(s)` does.
 pub fn write_string(out: &mut Vec<u8>, s: &str) {
+    // Room for the common case, a string with nothing to escape.
+    out.reserve(s.len() + 2);
     out.push(b'"');
     write_unquoted(out, s.as_bytes());
     out.push(b'"');

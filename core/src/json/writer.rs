@@ -192,6 +192,16 @@ impl Writer {
         self.end_key()
     }
 
+    /// Like [`Writer::key`], for a key the caller knows differs from every
+    /// earlier key of this object (a Python dict's `str` keys): skips the
+    /// search for a duplicate. A later [`Writer::key`] still finds a repeat
+    /// of it. A false promise is not unsafe, only wrong JSON.
+    pub fn distinct_key(&mut self, key: &str) -> Result<()> {
+        self.begin_key()?;
+        write_string(&mut self.out, key);
+        self.finish_key(false)
+    }
+
     /// `null`.
     pub fn null(&mut self) -> Result<()> {
         self.begin_value()?;
@@ -283,6 +293,13 @@ impl Writer {
     /// Ends the key written since [`Writer::begin_key`]: checks it against
     /// the object's earlier keys and writes the `:`.
     pub(crate) fn end_key(&mut self) -> Result<()> {
+        self.finish_key(true)
+    }
+
+    /// [`Writer::end_key`], searching the earlier keys for this one only
+    /// when `search`.
+    #[inline]
+    fn finish_key(&mut self, search: bool) -> Result<()> {
         let start = self.key_start;
         let colon = self.out.len();
         let Some(frame) = self.frames.last_mut() else {
@@ -297,7 +314,13 @@ impl Writer {
         let earlier = &self.members[first..];
         let key_at = |i: usize| &out[earlier[i].start + 1..earlier[i].colon - 1];
         let mut repeat = false;
-        if let Some(position) = frame.duplicates.find(key, earlier.len(), key_at) {
+        let found = if search {
+            frame.duplicates.find(key, earlier.len(), key_at)
+        } else {
+            frame.duplicates.note(key, earlier.len(), key_at);
+            None
+        };
+        if let Some(position) = found {
             if !self.lenient {
                 return Err(Error::new(
                     ErrorCode::DuplicateKey,
@@ -450,6 +473,30 @@ mod tests {
             merged.contains(r#""k41":41,"k42":100,"k43":43"#),
             "{merged}"
         );
+    }
+
+    #[test]
+    fn distinct_keys_are_ordered_and_still_found_by_key() {
+        for count in [3, 40] {
+            let keys: Vec<String> = (0..count).map(|i| format!("k{i}")).collect();
+            let mut w = Writer::new(&Options::default());
+            w.begin_object().unwrap();
+            for k in &keys {
+                w.distinct_key(k).unwrap();
+                w.null().unwrap();
+            }
+            w.distinct_key("7").unwrap();
+            w.null().unwrap();
+            assert_eq!(w.key("k1").unwrap_err().code(), ErrorCode::DuplicateKey);
+        }
+        let mut w = Writer::new(&Options::default());
+        w.begin_object().unwrap();
+        for k in ["b", "2", "a", "1"] {
+            w.distinct_key(k).unwrap();
+            w.string(k).unwrap();
+        }
+        w.end_object().unwrap();
+        assert_eq!(w.finish().unwrap(), r#"{"1":"1","2":"2","b":"b","a":"a"}"#);
     }
 
     type Events = dyn Fn(&mut Writer) -> Result<()>;
