@@ -7,6 +7,7 @@ exception and code (tests/vectors/FORMAT.md); nothing crashes."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 import subprocess
 import sys
 import threading
@@ -201,3 +202,97 @@ def test_signatures_of_every_wrong_length_and_alphabet() -> None:
         assert refused.value.code == "invalid_signature", repr(w)
     # Hex in upper case, with spaces around: the right signature.
     assert v.verify("POST", "/pay", {**right, "x-signature": f" {sig.upper()} "}) == "k"
+
+
+# canonical_json reads dicts and lists with borrowed references and trusts a
+# dict's exact-str keys to be distinct: the values below attack both.
+
+
+class LooseKey(str):
+    """A str that is never equal to another object: a dict can hold it beside an
+    exact str with the same text, which JSON would repeat."""
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+@pytest.mark.parametrize("filler", [0, 3, 40])
+def test_a_str_subclass_key_repeating_a_key_is_a_duplicate(filler: int) -> None:
+    before = {f"k{i}": i for i in range(filler)}
+    for pair in [{"a": 1, LooseKey("a"): 2}, {LooseKey("a"): 1, "a": 2}]:
+        keys = list(pair)
+        value = {keys[0]: 1, **before, keys[1]: 2}
+        with pytest.raises(paysig.CanonicalJsonError) as refused:
+            paysig.canonical_json(value)
+        assert refused.value.code == "duplicate_key"
+    assert paysig.canonical_json({LooseKey("a"): 1, "b": 2}) == '{"a":1,"b":2}'
+
+
+class Meddler(Decimal):
+    """A Decimal whose conversion runs Python code that changes the container
+    being converted (the slow path calls is_finite)."""
+
+    action: Any = None
+
+    def is_finite(self) -> bool:
+        self.action()
+        return True
+
+
+def meddling(action: Any) -> Meddler:
+    meddler = Meddler(1)
+    meddler.action = action
+    return meddler
+
+
+def test_a_dict_that_grows_during_the_walk() -> None:
+    value: dict[str, Any] = {}
+    value.update(a=meddling(lambda: value.update({f"new{i}": i for i in range(100)})), b=2)
+    with pytest.raises(RuntimeError, match="dictionary changed size"):
+        paysig.canonical_json(value)
+
+
+def test_a_key_removed_and_added_again_during_the_walk() -> None:
+    value: dict[str, Any] = {"a": 1}
+
+    def readd() -> None:
+        del value["a"]
+        value["a"] = 3
+
+    value["m"] = meddling(readd)
+    # Same size after, but "a" comes round again: refused, never written twice.
+    with pytest.raises(paysig.CanonicalJsonError) as refused:
+        paysig.canonical_json(value)
+    assert refused.value.code == "duplicate_key"
+
+
+def test_values_freed_during_the_walk() -> None:
+    # The meddler empties the container being walked, freeing the values
+    # after it (and itself, but for the walk's own reference): the walk must
+    # neither crash nor read freed memory.
+    def in_dict() -> Any:
+        payload: dict[str, Any] = {}
+        payload.update(m=meddling(payload.clear), x={"big": "x" * 10_000})
+        return payload
+
+    def in_list() -> Any:
+        items: list[Any] = []
+        items.extend([meddling(items.clear), {"big": "x" * 10_000}])
+        return items
+
+    for value in (in_dict(), in_list(), {"outer": in_list()}, [in_dict()]):
+        with pytest.raises(RuntimeError, match="changed size"):
+            paysig.canonical_json(value)
+
+
+def test_a_list_that_shrinks_or_grows_during_the_walk() -> None:
+    shrinking: list[Any] = []
+    shrinking.extend([meddling(lambda: shrinking.clear()), 1, 2])
+    growing: list[Any] = []
+    growing.extend([meddling(lambda: growing.append(0)), 1])
+    for value in (shrinking, growing):
+        with pytest.raises(RuntimeError, match="list changed size"):
+            paysig.canonical_json(value)
