@@ -10,6 +10,8 @@
  * - A fallible function returns a paysig_result: PAYSIG_RESULT_OK (0) or
  *   the code of the failure (paysig_result_name gives its stable string).
  *   Out-parameters follow the inputs and are written only on success.
+ *   (One exception: paysig_buffer.len also reports the size needed with
+ *   PAYSIG_RESULT_INSUFFICIENT_SIZE.)
  *   The last parameter, `paysig_error **error`, may be NULL; otherwise on
  *   failure it receives a new paysig_error (code, HTTP status, message,
  *   provider body) that the caller frees with paysig_error_free. There is
@@ -311,6 +313,47 @@ typedef struct paysig_parts {
   size_t signature_len;
 } paysig_parts;
 
+/**
+ * Caller-owned memory for one flat result (see the `paysig_*_sign_into`
+ * functions).
+ *
+ * The caller sets `data` and `capacity`; a call writes `len`: on success
+ * the bytes it wrote, not counting the NUL it writes after them; on
+ * `PAYSIG_RESULT_INSUFFICIENT_SIZE` the length the result needs (the
+ * capacity to retry with is then `len + 1`), and `data` is untouched.
+ * That one field is the exception to "outputs are written only on
+ * success". `data` may be NULL with `capacity` 0, to ask for the size.
+ *
+ * The flat result is four parts separated by NUL, then the body when
+ * there is one:
+ *
+ * ```text
+ * signature NUL string_to_sign NUL names NUL values [NUL body]
+ * ```
+ *
+ * `names` and `values` are the headers' names and values, in the order
+ * `paysig_signed_parts` gives them, each list joined with `\n` (there is
+ * at least one header). No part but the body holds a NUL, and neither
+ * list a `\n` inside an entry: the library checks. The body, last and
+ * free to hold any byte, is there exactly when the scheme returns one
+ * (`paysig_parts.body` not NULL); without one the result ends with the
+ * values.
+ */
+typedef struct paysig_buffer {
+  /**
+   * Where to write: `capacity` writable bytes.
+   */
+  char *data;
+  /**
+   * The number of bytes at `data`.
+   */
+  size_t capacity;
+  /**
+   * Written by the call (above).
+   */
+  size_t len;
+} paysig_buffer;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -603,6 +646,33 @@ enum paysig_result paysig_cryptopay_sign(const struct paysig_signer *signer,
                                          struct paysig_error **error);
 
 /**
+ * `paysig_cryptopay_sign` writing its result flat into `*out_buffer` (the
+ * layout is at `paysig_buffer`); with `body_json` true, `body` is JSON
+ * text, signed and sent as its canonical form (the JSON codes of
+ * `paysig_canonicalize`), which the result's body holds. The body is
+ * part of the result whenever one was given.
+ *
+ * Errors as for `paysig_cryptopay_sign`, and
+ * `PAYSIG_RESULT_INSUFFICIENT_SIZE` (with `out_buffer->len` set) when the
+ * result does not fit.
+ */
+PAYSIG_MUST_USE
+enum paysig_result paysig_cryptopay_sign_into(const struct paysig_signer *signer,
+                                              const char *method,
+                                              size_t method_len,
+                                              const char *path,
+                                              size_t path_len,
+                                              const char *body,
+                                              size_t body_len,
+                                              bool body_json,
+                                              const char *content_type,
+                                              size_t content_type_len,
+                                              const char *date,
+                                              size_t date_len,
+                                              struct paysig_buffer *out_buffer,
+                                              struct paysig_error **error);
+
+/**
  * Signs an Aquapay request: `method`, `path` (a query string is allowed
  * and not signed), `nonce` (NULL: the process's next strictly increasing
  * millisecond count; otherwise non-empty text).
@@ -622,6 +692,23 @@ enum paysig_result paysig_aquapay_sign(const struct paysig_signer *signer,
                                        size_t nonce_len,
                                        struct paysig_signed **out_signed,
                                        struct paysig_error **error);
+
+/**
+ * `paysig_aquapay_sign` writing its result flat into `*out_buffer` (the
+ * layout is at `paysig_buffer`). Errors as for `paysig_aquapay_sign`, and
+ * `PAYSIG_RESULT_INSUFFICIENT_SIZE` (with `out_buffer->len` set) when the
+ * result does not fit.
+ */
+PAYSIG_MUST_USE
+enum paysig_result paysig_aquapay_sign_into(const struct paysig_signer *signer,
+                                            const char *method,
+                                            size_t method_len,
+                                            const char *path,
+                                            size_t path_len,
+                                            const char *nonce,
+                                            size_t nonce_len,
+                                            struct paysig_buffer *out_buffer,
+                                            struct paysig_error **error);
 
 /**
  * Signs a RemitQuickly request: `body_json` is the request's fields as a
@@ -644,6 +731,21 @@ enum paysig_result paysig_remitquickly_sign(const struct paysig_signer *signer,
                                             struct paysig_error **error);
 
 /**
+ * `paysig_remitquickly_sign` writing its result flat into `*out_buffer`
+ * (the layout is at `paysig_buffer`). Errors as for
+ * `paysig_remitquickly_sign`, and `PAYSIG_RESULT_INSUFFICIENT_SIZE` (with
+ * `out_buffer->len` set) when the result does not fit.
+ */
+PAYSIG_MUST_USE
+enum paysig_result paysig_remitquickly_sign_into(const struct paysig_signer *signer,
+                                                 const char *body_json,
+                                                 size_t body_json_len,
+                                                 const char *timestamp,
+                                                 size_t timestamp_len,
+                                                 struct paysig_buffer *out_buffer,
+                                                 struct paysig_error **error);
+
+/**
  * Signs a PGPrints request body, a JSON text.
  *
  * On success `*out_signed` is a new `paysig_signed` (header
@@ -657,6 +759,19 @@ enum paysig_result paysig_pgprints_sign(const struct paysig_signer *signer,
                                         size_t body_json_len,
                                         struct paysig_signed **out_signed,
                                         struct paysig_error **error);
+
+/**
+ * `paysig_pgprints_sign` writing its result flat into `*out_buffer` (the
+ * layout is at `paysig_buffer`). Errors as for `paysig_pgprints_sign`,
+ * and `PAYSIG_RESULT_INSUFFICIENT_SIZE` (with `out_buffer->len` set) when
+ * the result does not fit.
+ */
+PAYSIG_MUST_USE
+enum paysig_result paysig_pgprints_sign_into(const struct paysig_signer *signer,
+                                             const char *body_json,
+                                             size_t body_json_len,
+                                             struct paysig_buffer *out_buffer,
+                                             struct paysig_error **error);
 
 /**
  * Signs an OnchainPay request: `payload_json` is a JSON object; it gets a
@@ -681,6 +796,21 @@ enum paysig_result paysig_onchainpay_sign(const struct paysig_signer *signer,
                                           size_t nonce_json_len,
                                           struct paysig_signed **out_signed,
                                           struct paysig_error **error);
+
+/**
+ * `paysig_onchainpay_sign` writing its result flat into `*out_buffer`
+ * (the layout is at `paysig_buffer`). Errors as for
+ * `paysig_onchainpay_sign`, and `PAYSIG_RESULT_INSUFFICIENT_SIZE` (with
+ * `out_buffer->len` set) when the result does not fit.
+ */
+PAYSIG_MUST_USE
+enum paysig_result paysig_onchainpay_sign_into(const struct paysig_signer *signer,
+                                               const char *payload_json,
+                                               size_t payload_json_len,
+                                               const char *nonce_json,
+                                               size_t nonce_json_len,
+                                               struct paysig_buffer *out_buffer,
+                                               struct paysig_error **error);
 
 /**
  * Writes the `X-Cryptopay-Signature` of a Cryptopay callback (lowercase

@@ -58,6 +58,12 @@ typedef struct paysig_parts {
   size_t signature_len;
 } paysig_parts;
 
+typedef struct paysig_buffer {
+  char *data;
+  size_t capacity;
+  size_t len;
+} paysig_buffer;
+
 void paysig_bytes_free(struct paysig_bytes *bytes);
 
 enum paysig_result paysig_error_code(const struct paysig_error *error);
@@ -173,6 +179,21 @@ enum paysig_result paysig_cryptopay_sign(const struct paysig_signer *signer,
                                          struct paysig_signed **out_signed,
                                          struct paysig_error **error);
 
+enum paysig_result paysig_cryptopay_sign_into(const struct paysig_signer *signer,
+                                              const char *method,
+                                              size_t method_len,
+                                              const char *path,
+                                              size_t path_len,
+                                              const char *body,
+                                              size_t body_len,
+                                              bool body_json,
+                                              const char *content_type,
+                                              size_t content_type_len,
+                                              const char *date,
+                                              size_t date_len,
+                                              struct paysig_buffer *out_buffer,
+                                              struct paysig_error **error);
+
 enum paysig_result paysig_aquapay_sign(const struct paysig_signer *signer,
                                        const char *method,
                                        size_t method_len,
@@ -183,6 +204,16 @@ enum paysig_result paysig_aquapay_sign(const struct paysig_signer *signer,
                                        struct paysig_signed **out_signed,
                                        struct paysig_error **error);
 
+enum paysig_result paysig_aquapay_sign_into(const struct paysig_signer *signer,
+                                            const char *method,
+                                            size_t method_len,
+                                            const char *path,
+                                            size_t path_len,
+                                            const char *nonce,
+                                            size_t nonce_len,
+                                            struct paysig_buffer *out_buffer,
+                                            struct paysig_error **error);
+
 enum paysig_result paysig_remitquickly_sign(const struct paysig_signer *signer,
                                             const char *body_json,
                                             size_t body_json_len,
@@ -191,11 +222,25 @@ enum paysig_result paysig_remitquickly_sign(const struct paysig_signer *signer,
                                             struct paysig_signed **out_signed,
                                             struct paysig_error **error);
 
+enum paysig_result paysig_remitquickly_sign_into(const struct paysig_signer *signer,
+                                                 const char *body_json,
+                                                 size_t body_json_len,
+                                                 const char *timestamp,
+                                                 size_t timestamp_len,
+                                                 struct paysig_buffer *out_buffer,
+                                                 struct paysig_error **error);
+
 enum paysig_result paysig_pgprints_sign(const struct paysig_signer *signer,
                                         const char *body_json,
                                         size_t body_json_len,
                                         struct paysig_signed **out_signed,
                                         struct paysig_error **error);
+
+enum paysig_result paysig_pgprints_sign_into(const struct paysig_signer *signer,
+                                             const char *body_json,
+                                             size_t body_json_len,
+                                             struct paysig_buffer *out_buffer,
+                                             struct paysig_error **error);
 
 enum paysig_result paysig_onchainpay_sign(const struct paysig_signer *signer,
                                           const char *payload_json,
@@ -204,6 +249,14 @@ enum paysig_result paysig_onchainpay_sign(const struct paysig_signer *signer,
                                           size_t nonce_json_len,
                                           struct paysig_signed **out_signed,
                                           struct paysig_error **error);
+
+enum paysig_result paysig_onchainpay_sign_into(const struct paysig_signer *signer,
+                                               const char *payload_json,
+                                               size_t payload_json_len,
+                                               const char *nonce_json,
+                                               size_t nonce_json_len,
+                                               struct paysig_buffer *out_buffer,
+                                               struct paysig_error **error);
 
 enum paysig_result paysig_cryptopay_callback_sign(const char *callback_secret,
                                                   size_t callback_secret_len,

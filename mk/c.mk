@@ -7,7 +7,8 @@
 #   check-header  fail when the committed headers differ from a fresh
 #                 generation, or paysig_ffi.h has a preprocessor line
 #   test-c        check-header, then under valgrind: error paths, the
-#                 binary token stream (test_tokens.c), threads
+#                 binary token stream (test_tokens.c), the sign-into-
+#                 buffer functions (test_into.c), threads
 #                 (reduced count; the full 8 x 100,000 natively), every
 #                 vector file through tests/conformance/run.sh c; then
 #                 `make install` into a temporary prefix and a pkg-config
@@ -36,7 +37,7 @@ C_VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=all \
 # runs ~50x slower, so it gets a smaller count (the same code paths).
 C_THREAD_OPS := 100000
 C_THREAD_OPS_VALGRIND := 10000
-C_TESTS := $(C_BUILD)/test_errors $(C_BUILD)/test_tokens $(C_BUILD)/test_threads \
+C_TESTS := $(C_BUILD)/test_errors $(C_BUILD)/test_tokens $(C_BUILD)/test_into $(C_BUILD)/test_threads \
 	$(C_BUILD)/test_cpp $(C_BUILD)/conformance $(C_BUILD)/test_hostile
 
 PREFIX ?= /usr/local
@@ -104,6 +105,7 @@ c-conformance-runner: $(C_BUILD)/conformance
 test-c: check-header $(C_TESTS)
 	$(C_VALGRIND) $(C_BUILD)/test_errors
 	$(C_VALGRIND) $(C_BUILD)/test_tokens
+	$(C_VALGRIND) $(C_BUILD)/test_into
 	$(C_VALGRIND) $(C_BUILD)/test_cpp
 	$(C_VALGRIND) $(C_BUILD)/test_threads $(C_THREAD_OPS_VALGRIND)
 	$(C_BUILD)/test_threads $(C_THREAD_OPS)

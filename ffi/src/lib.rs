@@ -32,6 +32,7 @@
 #![allow(clippy::too_many_arguments)]
 
 pub mod boundary;
+pub mod buffer;
 pub mod bytes;
 pub mod error;
 pub mod hmac;

@@ -13,6 +13,7 @@ use paysig_core::schemes::{
 use paysig_core::{Scheme, SignedRequest};
 
 use crate::boundary::{handle, json_text, optional_bytes, optional_text, out, put, text};
+use crate::buffer::{paysig_buffer, write_flat};
 use crate::error::{paysig_error, Failure};
 use crate::result::paysig_result;
 use crate::signed::paysig_signed;
@@ -162,6 +163,82 @@ unsafe fn deliver(
     Ok(())
 }
 
+/// Writes a signed request flat into the caller's buffer.
+///
+/// # Safety
+/// `out_buffer` came from `out` and points to a live `paysig_buffer`
+/// (the caller of this function's promise).
+unsafe fn deliver_into(
+    out_buffer: *mut paysig_buffer,
+    signed: Result<SignedRequest, Failure>,
+) -> Result<(), Failure> {
+    // SAFETY: forwarded.
+    unsafe { write_flat(&signed?, out_buffer) }
+}
+
+// Each scheme has two entry points that differ only in where the result
+// goes: `paysig_X_sign` returns a `paysig_signed` handle, and
+// `paysig_X_sign_into` writes it flat into the caller's `paysig_buffer`
+// (one call and no handle to free: for bindings such as PHP FFI, where
+// every crossing costs). Both read their inputs through one function per
+// scheme, after checking their out-parameter.
+
+/// Reads a Cryptopay request and signs it; `body_json` makes the body JSON
+/// text to send as its canonical form.
+///
+/// # Safety
+/// The caller's promises on each pointer.
+unsafe fn cryptopay(
+    signer: *const paysig_signer,
+    method: *const c_char,
+    method_len: usize,
+    path: *const c_char,
+    path_len: usize,
+    body: *const c_char,
+    body_len: usize,
+    body_json: bool,
+    content_type: *const c_char,
+    content_type_len: usize,
+    date: *const c_char,
+    date_len: usize,
+) -> Result<SignedRequest, Failure> {
+    // SAFETY: the caller's promises on each pointer (here and below).
+    let signer = unsafe { handle(signer, "signer") }?;
+    let Inner::Cryptopay(signer) = &signer.inner else {
+        return Err(wrong_scheme("Cryptopay"));
+    };
+    // SAFETY: as above.
+    let method = unsafe { text(method, method_len, "method") }?;
+    // SAFETY: as above.
+    let path = unsafe { text(path, path_len, "path") }?;
+    let canonical;
+    let body = if body_json {
+        // SAFETY: as above.
+        match unsafe { optional_bytes(body, body_len, "body") }? {
+            None => None,
+            Some(json) => {
+                canonical = json::canonicalize_with(json, &json::Options::default())?;
+                Some(canonical.as_str())
+            }
+        }
+    } else {
+        // SAFETY: as above.
+        unsafe { optional_text(body, body_len, "body") }?
+    };
+    // SAFETY: as above.
+    let content_type = unsafe { optional_text(content_type, content_type_len, "content_type") }?;
+    // SAFETY: as above.
+    let date = unsafe { optional_text(date, date_len, "date") }?;
+    let request = CryptopayRequest {
+        method,
+        path,
+        body: body.map(Body::Text),
+        content_type: content_type.unwrap_or(DEFAULT_CONTENT_TYPE),
+        date,
+    };
+    Ok(signer.sign(&request)?)
+}
+
 /// Signs a Cryptopay request: `method` (upper-cased), `path` (everything
 /// after the base URL, query included), `body` (NULL: no body; hashed as
 /// given, and must be UTF-8), `content_type` (NULL: `application/json`),
@@ -190,34 +267,106 @@ pub unsafe extern "C" fn paysig_cryptopay_sign(
     error: *mut *mut paysig_error,
 ) -> paysig_result {
     crate::ffi_boundary!(error, {
-        // SAFETY: the caller's promises on each pointer (here and below).
-        let signer = unsafe { handle(signer, "signer") }?;
-        let Inner::Cryptopay(signer) = &signer.inner else {
-            return Err(wrong_scheme("Cryptopay"));
-        };
-        // SAFETY: as above.
-        let method = unsafe { text(method, method_len, "method") }?;
-        // SAFETY: as above.
-        let path = unsafe { text(path, path_len, "path") }?;
-        // SAFETY: as above.
-        let body = unsafe { optional_text(body, body_len, "body") }?;
-        // SAFETY: as above.
-        let content_type =
-            unsafe { optional_text(content_type, content_type_len, "content_type") }?;
-        // SAFETY: as above.
-        let date = unsafe { optional_text(date, date_len, "date") }?;
         let out_signed = out(out_signed, "out_signed")?;
-        let request = CryptopayRequest {
-            method,
-            path,
-            body: body.map(Body::Text),
-            content_type: content_type.unwrap_or(DEFAULT_CONTENT_TYPE),
-            date,
-        };
-        let signed = signer.sign(&request)?;
+        // SAFETY: the caller's promises on each pointer.
+        let signed = unsafe {
+            cryptopay(
+                signer,
+                method,
+                method_len,
+                path,
+                path_len,
+                body,
+                body_len,
+                false,
+                content_type,
+                content_type_len,
+                date,
+                date_len,
+            )
+        }?;
         // SAFETY: checked by `out`.
         unsafe { deliver(out_signed, signed) }
     })
+}
+
+/// `paysig_cryptopay_sign` writing its result flat into `*out_buffer` (the
+/// layout is at `paysig_buffer`); with `body_json` true, `body` is JSON
+/// text, signed and sent as its canonical form (the JSON codes of
+/// `paysig_canonicalize`), which the result's body holds. The body is
+/// part of the result whenever one was given.
+///
+/// Errors as for `paysig_cryptopay_sign`, and
+/// `PAYSIG_RESULT_INSUFFICIENT_SIZE` (with `out_buffer->len` set) when the
+/// result does not fit.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_cryptopay_sign_into(
+    signer: *const paysig_signer,
+    method: *const c_char,
+    method_len: usize,
+    path: *const c_char,
+    path_len: usize,
+    body: *const c_char,
+    body_len: usize,
+    body_json: bool,
+    content_type: *const c_char,
+    content_type_len: usize,
+    date: *const c_char,
+    date_len: usize,
+    out_buffer: *mut paysig_buffer,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        let out_buffer = out(out_buffer, "out_buffer")?;
+        // SAFETY: the caller's promises on each pointer.
+        unsafe {
+            deliver_into(
+                out_buffer,
+                cryptopay(
+                    signer,
+                    method,
+                    method_len,
+                    path,
+                    path_len,
+                    body,
+                    body_len,
+                    body_json,
+                    content_type,
+                    content_type_len,
+                    date,
+                    date_len,
+                ),
+            )
+        }
+    })
+}
+
+/// Reads an Aquapay request and signs it.
+///
+/// # Safety
+/// The caller's promises on each pointer.
+unsafe fn aquapay(
+    signer: *const paysig_signer,
+    method: *const c_char,
+    method_len: usize,
+    path: *const c_char,
+    path_len: usize,
+    nonce: *const c_char,
+    nonce_len: usize,
+) -> Result<SignedRequest, Failure> {
+    // SAFETY: the caller's promises on each pointer (here and below).
+    let signer = unsafe { handle(signer, "signer") }?;
+    let Inner::Aquapay(signer) = &signer.inner else {
+        return Err(wrong_scheme("Aquapay"));
+    };
+    // SAFETY: as above.
+    let method = unsafe { text(method, method_len, "method") }?;
+    // SAFETY: as above.
+    let path = unsafe { text(path, path_len, "path") }?;
+    // SAFETY: as above.
+    let nonce = unsafe { optional_text(nonce, nonce_len, "nonce") }?;
+    Ok(signer.sign(method, path, nonce)?)
 }
 
 /// Signs an Aquapay request: `method`, `path` (a query string is allowed
@@ -242,22 +391,69 @@ pub unsafe extern "C" fn paysig_aquapay_sign(
     error: *mut *mut paysig_error,
 ) -> paysig_result {
     crate::ffi_boundary!(error, {
-        // SAFETY: the caller's promises on each pointer (here and below).
-        let signer = unsafe { handle(signer, "signer") }?;
-        let Inner::Aquapay(signer) = &signer.inner else {
-            return Err(wrong_scheme("Aquapay"));
-        };
-        // SAFETY: as above.
-        let method = unsafe { text(method, method_len, "method") }?;
-        // SAFETY: as above.
-        let path = unsafe { text(path, path_len, "path") }?;
-        // SAFETY: as above.
-        let nonce = unsafe { optional_text(nonce, nonce_len, "nonce") }?;
         let out_signed = out(out_signed, "out_signed")?;
-        let signed = signer.sign(method, path, nonce)?;
+        // SAFETY: the caller's promises on each pointer.
+        let signed =
+            unsafe { aquapay(signer, method, method_len, path, path_len, nonce, nonce_len) }?;
         // SAFETY: checked by `out`.
         unsafe { deliver(out_signed, signed) }
     })
+}
+
+/// `paysig_aquapay_sign` writing its result flat into `*out_buffer` (the
+/// layout is at `paysig_buffer`). Errors as for `paysig_aquapay_sign`, and
+/// `PAYSIG_RESULT_INSUFFICIENT_SIZE` (with `out_buffer->len` set) when the
+/// result does not fit.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_aquapay_sign_into(
+    signer: *const paysig_signer,
+    method: *const c_char,
+    method_len: usize,
+    path: *const c_char,
+    path_len: usize,
+    nonce: *const c_char,
+    nonce_len: usize,
+    out_buffer: *mut paysig_buffer,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        let out_buffer = out(out_buffer, "out_buffer")?;
+        // SAFETY: the caller's promises on each pointer.
+        unsafe {
+            deliver_into(
+                out_buffer,
+                aquapay(signer, method, method_len, path, path_len, nonce, nonce_len),
+            )
+        }
+    })
+}
+
+/// Reads a RemitQuickly request and signs it.
+///
+/// # Safety
+/// The caller's promises on each pointer.
+unsafe fn remitquickly(
+    signer: *const paysig_signer,
+    body_json: *const c_char,
+    body_json_len: usize,
+    timestamp: *const c_char,
+    timestamp_len: usize,
+) -> Result<SignedRequest, Failure> {
+    // SAFETY: the caller's promises on each pointer (here and below).
+    let signer = unsafe { handle(signer, "signer") }?;
+    let Inner::RemitQuickly(signer) = &signer.inner else {
+        return Err(wrong_scheme("RemitQuickly"));
+    };
+    let body = if body_json.is_null() {
+        None
+    } else {
+        // SAFETY: as above.
+        Some(unsafe { json_text(body_json, body_json_len, "body_json") }?)
+    };
+    // SAFETY: as above.
+    let timestamp = unsafe { optional_text(timestamp, timestamp_len, "timestamp") }?;
+    Ok(signer.sign(body.map(Body::Text), timestamp)?)
 }
 
 /// Signs a RemitQuickly request: `body_json` is the request's fields as a
@@ -281,24 +477,59 @@ pub unsafe extern "C" fn paysig_remitquickly_sign(
     error: *mut *mut paysig_error,
 ) -> paysig_result {
     crate::ffi_boundary!(error, {
-        // SAFETY: the caller's promises on each pointer (here and below).
-        let signer = unsafe { handle(signer, "signer") }?;
-        let Inner::RemitQuickly(signer) = &signer.inner else {
-            return Err(wrong_scheme("RemitQuickly"));
-        };
-        let body = if body_json.is_null() {
-            None
-        } else {
-            // SAFETY: as above.
-            Some(unsafe { json_text(body_json, body_json_len, "body_json") }?)
-        };
-        // SAFETY: as above.
-        let timestamp = unsafe { optional_text(timestamp, timestamp_len, "timestamp") }?;
         let out_signed = out(out_signed, "out_signed")?;
-        let signed = signer.sign(body.map(Body::Text), timestamp)?;
+        // SAFETY: the caller's promises on each pointer.
+        let signed =
+            unsafe { remitquickly(signer, body_json, body_json_len, timestamp, timestamp_len) }?;
         // SAFETY: checked by `out`.
         unsafe { deliver(out_signed, signed) }
     })
+}
+
+/// `paysig_remitquickly_sign` writing its result flat into `*out_buffer`
+/// (the layout is at `paysig_buffer`). Errors as for
+/// `paysig_remitquickly_sign`, and `PAYSIG_RESULT_INSUFFICIENT_SIZE` (with
+/// `out_buffer->len` set) when the result does not fit.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_remitquickly_sign_into(
+    signer: *const paysig_signer,
+    body_json: *const c_char,
+    body_json_len: usize,
+    timestamp: *const c_char,
+    timestamp_len: usize,
+    out_buffer: *mut paysig_buffer,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        let out_buffer = out(out_buffer, "out_buffer")?;
+        // SAFETY: the caller's promises on each pointer.
+        unsafe {
+            deliver_into(
+                out_buffer,
+                remitquickly(signer, body_json, body_json_len, timestamp, timestamp_len),
+            )
+        }
+    })
+}
+
+/// Reads a PGPrints request and signs it.
+///
+/// # Safety
+/// The caller's promises on each pointer.
+unsafe fn pgprints(
+    signer: *const paysig_signer,
+    body_json: *const c_char,
+    body_json_len: usize,
+) -> Result<SignedRequest, Failure> {
+    // SAFETY: the caller's promises on each pointer (here and below).
+    let signer = unsafe { handle(signer, "signer") }?;
+    let Inner::PGPrints(signer) = &signer.inner else {
+        return Err(wrong_scheme("PGPrints"));
+    };
+    // SAFETY: as above.
+    let body = unsafe { json_text(body_json, body_json_len, "body_json") }?;
+    Ok(signer.sign(Body::Text(body))?)
 }
 
 /// Signs a PGPrints request body, a JSON text.
@@ -317,18 +548,78 @@ pub unsafe extern "C" fn paysig_pgprints_sign(
     error: *mut *mut paysig_error,
 ) -> paysig_result {
     crate::ffi_boundary!(error, {
-        // SAFETY: the caller's promises on each pointer (here and below).
-        let signer = unsafe { handle(signer, "signer") }?;
-        let Inner::PGPrints(signer) = &signer.inner else {
-            return Err(wrong_scheme("PGPrints"));
-        };
-        // SAFETY: as above.
-        let body = unsafe { json_text(body_json, body_json_len, "body_json") }?;
         let out_signed = out(out_signed, "out_signed")?;
-        let signed = signer.sign(Body::Text(body))?;
+        // SAFETY: the caller's promises on each pointer.
+        let signed = unsafe { pgprints(signer, body_json, body_json_len) }?;
         // SAFETY: checked by `out`.
         unsafe { deliver(out_signed, signed) }
     })
+}
+
+/// `paysig_pgprints_sign` writing its result flat into `*out_buffer` (the
+/// layout is at `paysig_buffer`). Errors as for `paysig_pgprints_sign`,
+/// and `PAYSIG_RESULT_INSUFFICIENT_SIZE` (with `out_buffer->len` set) when
+/// the result does not fit.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_pgprints_sign_into(
+    signer: *const paysig_signer,
+    body_json: *const c_char,
+    body_json_len: usize,
+    out_buffer: *mut paysig_buffer,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        let out_buffer = out(out_buffer, "out_buffer")?;
+        // SAFETY: the caller's promises on each pointer.
+        unsafe { deliver_into(out_buffer, pgprints(signer, body_json, body_json_len)) }
+    })
+}
+
+/// Reads an OnchainPay request and signs it.
+///
+/// # Safety
+/// The caller's promises on each pointer.
+unsafe fn onchainpay(
+    signer: *const paysig_signer,
+    payload_json: *const c_char,
+    payload_json_len: usize,
+    nonce_json: *const c_char,
+    nonce_json_len: usize,
+) -> Result<SignedRequest, Failure> {
+    // SAFETY: the caller's promises on each pointer (here and below).
+    let signer = unsafe { handle(signer, "signer") }?;
+    let Inner::OnchainPay(signer) = &signer.inner else {
+        return Err(wrong_scheme("OnchainPay"));
+    };
+    // SAFETY: as above.
+    let payload = unsafe { json_text(payload_json, payload_json_len, "payload_json") }?;
+    // SAFETY: as above.
+    let nonce = unsafe { optional_bytes(nonce_json, nonce_json_len, "nonce_json") }?;
+    let nonce_text;
+    let nonce = match nonce {
+        None => None,
+        // The common case, a number: read directly.
+        Some(bytes @ [b'-' | b'0'..=b'9', ..]) => {
+            let literal = std::str::from_utf8(bytes)
+                .map_err(|_| Failure::invalid("the nonce is not a JSON number"))?;
+            Some(Nonce::Number(Number::parse(literal)?))
+        }
+        // Anything else goes through the JSON reader, which reports
+        // bad JSON with its own code and unescapes a string.
+        Some(bytes) => {
+            let literal = json::canonicalize_with(bytes, &json::Options::default())?;
+            if !literal.starts_with('"') {
+                return Err(Failure::invalid(
+                    "the nonce must be a JSON number or string",
+                ));
+            }
+            nonce_text = json::unquote(&literal)
+                .ok_or_else(|| Failure::invalid("the nonce string cannot be read"))?;
+            Some(Nonce::Text(&nonce_text))
+        }
+    };
+    Ok(signer.sign(Body::Text(payload), nonce)?)
 }
 
 /// Signs an OnchainPay request: `payload_json` is a JSON object; it gets a
@@ -356,42 +647,52 @@ pub unsafe extern "C" fn paysig_onchainpay_sign(
     error: *mut *mut paysig_error,
 ) -> paysig_result {
     crate::ffi_boundary!(error, {
-        // SAFETY: the caller's promises on each pointer (here and below).
-        let signer = unsafe { handle(signer, "signer") }?;
-        let Inner::OnchainPay(signer) = &signer.inner else {
-            return Err(wrong_scheme("OnchainPay"));
-        };
-        // SAFETY: as above.
-        let payload = unsafe { json_text(payload_json, payload_json_len, "payload_json") }?;
-        // SAFETY: as above.
-        let nonce = unsafe { optional_bytes(nonce_json, nonce_json_len, "nonce_json") }?;
         let out_signed = out(out_signed, "out_signed")?;
-        let nonce_text;
-        let nonce = match nonce {
-            None => None,
-            // The common case, a number: read directly.
-            Some(bytes @ [b'-' | b'0'..=b'9', ..]) => {
-                let literal = std::str::from_utf8(bytes)
-                    .map_err(|_| Failure::invalid("the nonce is not a JSON number"))?;
-                Some(Nonce::Number(Number::parse(literal)?))
-            }
-            // Anything else goes through the JSON reader, which reports
-            // bad JSON with its own code and unescapes a string.
-            Some(bytes) => {
-                let literal = json::canonicalize_with(bytes, &json::Options::default())?;
-                if !literal.starts_with('"') {
-                    return Err(Failure::invalid(
-                        "the nonce must be a JSON number or string",
-                    ));
-                }
-                nonce_text = json::unquote(&literal)
-                    .ok_or_else(|| Failure::invalid("the nonce string cannot be read"))?;
-                Some(Nonce::Text(&nonce_text))
-            }
-        };
-        let signed = signer.sign(Body::Text(payload), nonce)?;
+        // SAFETY: the caller's promises on each pointer.
+        let signed = unsafe {
+            onchainpay(
+                signer,
+                payload_json,
+                payload_json_len,
+                nonce_json,
+                nonce_json_len,
+            )
+        }?;
         // SAFETY: checked by `out`.
         unsafe { deliver(out_signed, signed) }
+    })
+}
+
+/// `paysig_onchainpay_sign` writing its result flat into `*out_buffer`
+/// (the layout is at `paysig_buffer`). Errors as for
+/// `paysig_onchainpay_sign`, and `PAYSIG_RESULT_INSUFFICIENT_SIZE` (with
+/// `out_buffer->len` set) when the result does not fit.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_onchainpay_sign_into(
+    signer: *const paysig_signer,
+    payload_json: *const c_char,
+    payload_json_len: usize,
+    nonce_json: *const c_char,
+    nonce_json_len: usize,
+    out_buffer: *mut paysig_buffer,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        let out_buffer = out(out_buffer, "out_buffer")?;
+        // SAFETY: the caller's promises on each pointer.
+        unsafe {
+            deliver_into(
+                out_buffer,
+                onchainpay(
+                    signer,
+                    payload_json,
+                    payload_json_len,
+                    nonce_json,
+                    nonce_json_len,
+                ),
+            )
+        }
     })
 }
 
