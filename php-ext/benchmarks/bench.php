@@ -7,7 +7,8 @@ declare(strict_types=1);
  * request's signature headers. Native = what a PHP shop writes by hand:
  * json_encode(JSON_UNESCAPED_SLASHES|JSON_UNESCAPED_UNICODE) + hash_hmac
  * (+ md5/base64 where the scheme needs them). Each figure is the median of
- * 15 runs of N calls, in microseconds per call (hrtime).
+ * 15 runs of N calls, in microseconds per call (hrtime); a scheme's
+ * columns run in turn, round by round, so load changes touch them alike.
  *
  * Usage: php php-ext/benchmarks/bench.php [N]   (make bench-php)
  */
@@ -23,19 +24,32 @@ use Paysig\RemitQuickly;
 
 $n = (int) ($argv[1] ?? 20000);
 const FLAGS = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE;
+const RUNS = 15;
 
-function measure(callable $f, int $n): float
+/**
+ * The functions timed in turn, RUNS rounds of $n calls each, so that a
+ * change in the machine's load touches every column alike; the median
+ * round of each, in microseconds per call.
+ *
+ * @param list<callable> $fs
+ * @return list<float>
+ */
+function measureTogether(array $fs, int $n): array
 {
-    $runs = [];
-    for ($r = 0; $r < 15; $r++) {
-        $t = hrtime(true);
-        for ($i = 0; $i < $n; $i++) {
-            $f($i);
+    $runs = array_fill(0, count($fs), []);
+    for ($r = 0; $r < RUNS; $r++) {
+        foreach ($fs as $k => $f) {
+            $t = hrtime(true);
+            for ($i = 0; $i < $n; $i++) {
+                $f($i);
+            }
+            $runs[$k][] = (hrtime(true) - $t) / $n / 1000;
         }
-        $runs[] = (hrtime(true) - $t) / $n / 1000;
     }
-    sort($runs);
-    return $runs[7];
+    return array_map(static function (array $times): float {
+        sort($times);
+        return $times[intdiv(count($times), 2)];
+    }, $runs);
 }
 
 $value = ['amount' => '100.50', 'currency' => 'EUR', 'customer' => ['id' => 12345, 'email' => 'a@example.com'], 'items' => [1, 2, 3]];
@@ -98,9 +112,7 @@ $rows = [
 printf("PHP %s, libpaysig %s, %s; load %s; N=%d, median of 15 runs\n\n", PHP_VERSION, Paysig\Library::version(), php_uname('m'), trim(explode(' ', (string) file_get_contents('/proc/loadavg'))[0]), $n);
 printf("%-13s %10s %12s %8s %14s %8s\n", 'scheme', 'native µs', 'paysig µs', 'ratio', 'value µs', 'ratio');
 foreach ($rows as $scheme => $fs) {
-    $native = measure($fs['native'], $n);
-    $paysig = measure($fs['paysig'], $n);
-    $valueTime = isset($fs['paysig value']) ? measure($fs['paysig value'], $n) : null;
+    [$native, $paysig, $valueTime] = measureTogether(array_values($fs), $n) + [2 => null];
     printf("%-13s %10.2f %12.2f %7.2fx %14s %8s\n", $scheme, $native, $paysig, $paysig / $native,
         $valueTime === null ? '-' : sprintf('%.2f', $valueTime), $valueTime === null ? '-' : sprintf('%.2fx', $valueTime / $native));
 }
@@ -112,10 +124,15 @@ for ($i = 0; strlen(json_encode($doc, FLAGS)) < 64 * 1024; $i++) {
 }
 $text = json_encode($doc, JSON_PRETTY_PRINT | FLAGS);
 $m = max(50, intdiv($n, 100));
-$native = measure(static fn () => json_encode(json_decode($text), FLAGS), $m);
-$paysig = measure(static fn () => Json::canonicalize($text), $m);
-$stringify = measure(static fn () => Json::stringify($doc), $m);
-$encode = measure(static fn () => json_encode($doc, FLAGS), $m);
+[$native, $paysig] = measureTogether([
+    static fn () => json_encode(json_decode($text), FLAGS),
+    static fn () => Json::canonicalize($text),
+], $m);
+[$encode, $stringify] = measureTogether([
+    static fn () => json_encode($doc, FLAGS),
+    static fn () => Json::stringify($doc),
+], $m);
 printf("\n64 KB document (%d bytes pretty-printed):\n", strlen($text));
 printf("  canonicalize text:  json_decode+json_encode %.1f µs, Json::canonicalize %.1f µs (%.2fx)\n", $native, $paysig, $paysig / $native);
 printf("  PHP value:          json_encode %.1f µs, Json::stringify %.1f µs (%.2fx)\n", $encode, $stringify, $stringify / $encode);
+printf("\nload at the end: %s\n", trim(explode(' ', (string) file_get_contents('/proc/loadavg'))[0]));

@@ -4,6 +4,9 @@ declare(strict_types=1);
 
 namespace Paysig;
 
+use function is_int;
+use function strlen;
+
 /**
  * Aquapay (Aquanow): hex HMAC-SHA384 of
  * {"httpMethod":METHOD,"path":PATH,"nonce":NONCE}; headers x-nonce,
@@ -27,9 +30,12 @@ final class Aquapay extends Signer
         if (is_int($nonce)) {
             $nonce = (string) $nonce;
         }
-        return $this->result($this->ffi->paysig_aquapay_sign(
-            $this->handle, $method, strlen($method), $path, strlen($path),
-            $nonce, $nonce === null ? 0 : strlen($nonce), $this->outAddr, $this->errorAddr,
-        ), self::BODY_NONE);
+        do {
+            $code = $this->ffi->paysig_aquapay_sign_into(
+                $this->handle, $method, strlen($method), $path, strlen($path),
+                $nonce, $nonce === null ? 0 : strlen($nonce), $this->bufferAddr, $this->errorAddr,
+            );
+        } while ($code !== 0 && $this->grown($code));
+        return $this->result($code);
     }
 }

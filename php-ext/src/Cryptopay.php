@@ -4,6 +4,9 @@ declare(strict_types=1);
 
 namespace Paysig;
 
+use function is_string;
+use function strlen;
+
 /**
  * Cryptopay: base64 HMAC-SHA1 of method, body MD5, Content-Type, Date and
  * path (query included); headers Authorization, Content-Type, Date.
@@ -32,15 +35,23 @@ final class Cryptopay extends Signer
         string $contentType = 'application/json',
         ?string $date = null,
     ): SignedRequest {
-        if ($body !== null && !is_string($body)) {
-            $body = Json::stringify($body);
+        // A PHP value goes as JSON text that libpaysig canonicalizes.
+        $json = $body !== null && !is_string($body);
+        if ($json) {
+            $body = Json::encode($body);
         }
-        return $this->result($this->ffi->paysig_cryptopay_sign(
-            $this->handle, $method, strlen($method), $path, strlen($path),
-            $body, $body === null ? 0 : strlen($body),
-            $contentType, strlen($contentType),
-            $date, $date === null ? 0 : strlen($date),
-            $this->outAddr, $this->errorAddr,
-        ), self::BODY_NONE, $body);
+        if ($body !== null && strlen($body) > $this->roomFor) {
+            $this->makeRoom(strlen($body)); // the body, once
+        }
+        do {
+            $code = $this->ffi->paysig_cryptopay_sign_into(
+                $this->handle, $method, strlen($method), $path, strlen($path),
+                $body, $body === null ? 0 : strlen($body), $json,
+                $contentType, strlen($contentType),
+                $date, $date === null ? 0 : strlen($date),
+                $this->bufferAddr, $this->errorAddr,
+            );
+        } while ($code !== 0 && $this->grown($code));
+        return $this->result($code);
     }
 }

@@ -6,8 +6,12 @@ namespace Paysig;
 
 use Paysig\Exception\InvalidArgumentException;
 use Paysig\Exception\JsonException;
-use Paysig\Exception\PaysigException;
 use Paysig\Internal\Cells;
+
+use function ini_get;
+use function ini_set;
+use function json_encode;
+use function strlen;
 
 /**
  * Canonical JSON: exactly the bytes JavaScript's JSON.stringify writes.
@@ -33,140 +37,93 @@ final class Json
 
     /**
      * The canonical JSON of a PHP value, as JSON.stringify writes it:
-     *  - null, bool, int, float, string as themselves (ints beyond 2^53 and
-     *    non-finite floats are refused: number_out_of_range; strings must
-     *    be UTF-8: invalid_string);
+     *  - null, bool, int, float, string as themselves (ints JavaScript
+     *    cannot hold exactly, such as 2**53 + 1 or PHP_INT_MAX, non-finite
+     *    floats and floats PHP prints otherwise than JavaScript are
+     *    refused: number_out_of_range; strings must be UTF-8:
+     *    invalid_string);
      *  - an array that is a list (array_is_list) → a JSON array, including
      *    [] → "[]"; any other array → an object, keys as strings;
      *  - stdClass → an object of its properties; ArrayObject → an object
      *    of its entries (so `new \stdClass` or `new \ArrayObject()` is
      *    "{}"); JsonSerializable → its jsonSerialize() value; a backed enum
      *    → its value;
-     *  - anything else (other objects, resources) → InvalidArgumentException.
+     *  - any other object → an object of its public properties, as
+     *    json_encode writes it (a DateTime gives its date, timezone_type
+     *    and timezone; an object with no public properties, a Closure
+     *    included, gives "{}"): implement JsonSerializable to choose;
+     *  - a resource or a non-backed enum → InvalidArgumentException;
+     *    nesting beyond 128 levels, or a value that contains itself →
+     *    too_deep.
      * Object keys come out in JavaScript's order (integer-like keys first).
      *
-     * The value is handed to libpaysig as a binary token stream, never as
-     * json_encode text, whose floats depend on serialize_precision.
+     * Json::encode writes the value as JSON text and libpaysig
+     * canonicalizes it, checking every number literal: a float that PHP
+     * would print otherwise than JavaScript is refused, never signed
+     * changed.
      */
     public static function stringify(mixed $value): string
     {
-        $tokens = self::tokens($value);
-        if (!Library::hasTokens()) {
-            throw new PaysigException(
-                'unsupported',
-                'Json::stringify needs paysig_canonicalize_tokens, which the loaded libpaysig ('
-                . Library::version() . ') does not declare: pass the body as a JSON string instead, or '
-                . 'upgrade libpaysig.'
-            );
-        }
-        $cells = Cells::get();
-        // The function takes const uint8_t*, which PHP FFI does not fill
-        // from a PHP string as it does a const char*: copy into a buffer.
-        $length = strlen($tokens);
-        $buffer = $cells->ffi->new(\FFI::arrayType($cells->byteType, [max($length, 1)]));
-        \FFI::memcpy($buffer, $tokens, $length);
-        $code = $cells->ffi->paysig_canonicalize_tokens($buffer, $length, $cells->bytesAddr, $cells->errorAddr);
-        if ($code !== 0) {
-            throw $cells->failure($code);
-        }
-        return $cells->takeBytes();
+        return self::canonicalize(self::encode($value));
     }
 
     /**
-     * The token stream of a PHP value (the format libpaysig's
-     * paysig_canonicalize_tokens reads): 'n' null, 't' true, 'f' false,
-     * 'i' + int64 LE, 'd' + float64 LE, 's' + uint32 LE length + bytes,
-     * '[' … ']', '{' … '}' with each member as 'k' + uint32 LE length +
-     * key bytes, then the value.
-     *
-     * @internal
+     * The JSON text of a PHP value, not yet canonical: json_encode with
+     * serialize_precision -1 for the call (the shortest digits that read
+     * back as the same float, as JavaScript prints them; the setting is
+     * restored after), errors turned into paysig's exceptions. The sign
+     * calls send this text to libpaysig, which canonicalizes it strictly,
+     * as Json::stringify does.
      */
-    public static function tokens(mixed $value): string
+    public static function encode(mixed $value): string
     {
-        $out = '';
-        self::write($out, $value, 0);
-        return $out;
+        // -1 is PHP's default: then one call does it (this runs per sign).
+        $precision = ini_get('serialize_precision');
+        if ($precision !== '-1') {
+            return self::encodeWithPrecision($value, (string) $precision);
+        }
+        try {
+            return json_encode($value, self::ENCODE_FLAGS, self::ENCODE_DEPTH);
+        } catch (\JsonException $e) {
+            throw self::encodeError($e);
+        }
     }
 
-    /**
-     * libpaysig refuses nesting beyond 128 levels (too_deep) by itself;
-     * this guard only stops a stdClass that contains itself from recursing
-     * forever before the stream reaches the library.
-     */
-    private const RECURSION_GUARD = 512;
+    private const ENCODE_FLAGS = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR;
 
-    private static function write(string &$out, mixed $value, int $depth): void
+    /** JSON nesting json_encode allows; libpaysig's own limit (128) is lower. */
+    private const ENCODE_DEPTH = 512;
+
+    private static function encodeWithPrecision(mixed $value, string $precision): string
     {
-        if (is_array($value)) {
-            self::writeMembers($out, $value, array_is_list($value), $depth);
-            return;
+        ini_set('serialize_precision', '-1');
+        try {
+            return json_encode($value, self::ENCODE_FLAGS, self::ENCODE_DEPTH);
+        } catch (\JsonException $e) {
+            throw self::encodeError($e);
+        } finally {
+            ini_set('serialize_precision', $precision);
         }
-        $scalar = self::scalar($value);
-        if ($scalar !== null) {
-            $out .= $scalar;
-            return;
-        }
-        if ($value instanceof \stdClass) {
-            self::writeMembers($out, get_object_vars($value), false, $depth);
-            return;
-        }
-        if ($value instanceof \ArrayObject) {
-            self::writeMembers($out, $value->getArrayCopy(), false, $depth);
-            return;
-        }
-        if ($value instanceof \JsonSerializable) {
-            self::write($out, $value->jsonSerialize(), $depth + 1);
-            return;
-        }
-        if ($value instanceof \BackedEnum) {
-            self::write($out, $value->value, $depth);
-            return;
-        }
-        throw new InvalidArgumentException(sprintf(
-            'a %s has no JSON form: use arrays, stdClass, ArrayObject, JsonSerializable or scalars',
-            get_debug_type($value),
-        ));
     }
 
-    /** The tokens of a scalar, or null for anything else. */
-    private static function scalar(mixed $value): ?string
+    /** The paysig exception for a json_encode failure. */
+    private static function encodeError(\JsonException $e): InvalidArgumentException
     {
-        return match (true) {
-            is_string($value) => 's' . pack('V', strlen($value)) . $value,
-            is_int($value) => 'i' . pack('P', $value),
-            is_float($value) => 'd' . pack('e', $value),
-            $value === null => 'n',
-            $value === true => 't',
-            $value === false => 'f',
-            default => null,
+        return match ($e->getCode()) {
+            JSON_ERROR_UTF8 => new JsonException('invalid_string', 'a string is not UTF-8 text: ' . $e->getMessage(), 0, $e),
+            JSON_ERROR_INF_OR_NAN => new JsonException('number_out_of_range', 'NaN and infinities have no JSON form', 0, $e),
+            JSON_ERROR_DEPTH, JSON_ERROR_RECURSION => new JsonException(
+                'too_deep',
+                'the value nests too deep or contains itself: ' . $e->getMessage(),
+                0,
+                $e,
+            ),
+            default => new InvalidArgumentException(
+                'the value has no JSON form (' . $e->getMessage() . '): use arrays, objects, '
+                . 'JsonSerializable, backed enums or scalars',
+                0,
+                $e,
+            ),
         };
-    }
-
-    /**
-     * An array ($list) or object; the common scalar members are written
-     * inline, since a PHP call per member costs more than its tokens.
-     *
-     * @param array<array-key, mixed> $members
-     */
-    private static function writeMembers(string &$out, array $members, bool $list, int $depth): void
-    {
-        if ($depth >= self::RECURSION_GUARD) {
-            throw new JsonException('too_deep', 'the value nests deeper than ' . self::RECURSION_GUARD . ' levels (does it contain itself?)');
-        }
-        $out .= $list ? '[' : '{';
-        foreach ($members as $key => $item) {
-            if (!$list) {
-                $key = (string) $key;
-                $out .= 'k' . pack('V', strlen($key)) . $key;
-            }
-            if (is_string($item)) {
-                $out .= 's' . pack('V', strlen($item)) . $item;
-            } elseif (is_int($item)) {
-                $out .= 'i' . pack('P', $item);
-            } else {
-                self::write($out, $item, $depth + 1);
-            }
-        }
-        $out .= $list ? ']' : '}';
     }
 }

@@ -38,9 +38,6 @@ final class Library
      */
     private static ?FFI $ffi = null;
 
-    /** Whether the header declares paysig_canonicalize_tokens. */
-    private static ?bool $hasTokens = null;
-
     /** Where the library was loaded from, for diagnostics. */
     private static string $source = '';
 
@@ -66,25 +63,7 @@ final class Library
     public static function reset(): void
     {
         self::$ffi = null;
-        self::$hasTokens = null;
         self::$source = '';
-    }
-
-    /** Whether the loaded library can canonicalize token streams (Json::stringify). */
-    public static function hasTokens(): bool
-    {
-        if (self::$hasTokens === null) {
-            try {
-                // A call with no output pointer is refused as an invalid
-                // argument by a library that has the function; FFI throws
-                // when the header does not declare it.
-                self::ffi()->paysig_canonicalize_tokens(null, 0, null, null);
-                self::$hasTokens = true;
-            } catch (\FFI\Exception) {
-                self::$hasTokens = false;
-            }
-        }
-        return self::$hasTokens;
     }
 
     private static function load(): FFI

@@ -4,6 +4,11 @@ declare(strict_types=1);
 
 namespace Paysig;
 
+use function is_int;
+use function is_string;
+use function json_encode;
+use function strlen;
+
 /**
  * OnchainPay: the payload gets a nonce member (as JavaScript's
  * payload.nonce = x sets it), and the body is hex HMAC-SHA256 signed;
@@ -27,7 +32,12 @@ final class OnchainPay extends Signer
      */
     public function sign(mixed $payload, int|string|null $nonce = null): SignedRequest
     {
-        $payload = self::jsonText($payload);
+        if (!is_string($payload)) {
+            $payload = Json::encode($payload);
+        }
+        if (2 * strlen($payload) > $this->roomFor) {
+            $this->makeRoom(2 * strlen($payload)); // body and string to sign
+        }
         if (is_int($nonce)) {
             $nonce = (string) $nonce;
         } elseif (is_string($nonce)) {
@@ -39,10 +49,13 @@ final class OnchainPay extends Signer
                 throw new Exception\JsonException('invalid_string', 'the nonce is not UTF-8 text', 0, $e);
             }
         }
-        return $this->result($this->ffi->paysig_onchainpay_sign(
-            $this->handle, $payload, strlen($payload),
-            $nonce, $nonce === null ? 0 : strlen($nonce),
-            $this->outAddr, $this->errorAddr,
-        ), self::BODY_IS_STRING_TO_SIGN);
+        do {
+            $code = $this->ffi->paysig_onchainpay_sign_into(
+                $this->handle, $payload, strlen($payload),
+                $nonce, $nonce === null ? 0 : strlen($nonce),
+                $this->bufferAddr, $this->errorAddr,
+            );
+        } while ($code !== 0 && $this->grown($code));
+        return $this->result($code);
     }
 }

@@ -4,6 +4,9 @@ declare(strict_types=1);
 
 namespace Paysig;
 
+use function is_string;
+use function strlen;
+
 /**
  * PGPrints: HMAC-SHA256 of the canonical JSON body, base64 (or hex), in
  * X-PGPrints-Hmac-Sha256. There is no nonce or timestamp: a captured
@@ -25,9 +28,17 @@ final class PGPrints extends Signer
      */
     public function sign(mixed $body): SignedRequest
     {
-        $body = self::jsonText($body);
-        return $this->result($this->ffi->paysig_pgprints_sign(
-            $this->handle, $body, strlen($body), $this->outAddr, $this->errorAddr,
-        ), self::BODY_IS_STRING_TO_SIGN);
+        if (!is_string($body)) {
+            $body = Json::encode($body);
+        }
+        if (2 * strlen($body) > $this->roomFor) {
+            $this->makeRoom(2 * strlen($body)); // body and string to sign
+        }
+        do {
+            $code = $this->ffi->paysig_pgprints_sign_into(
+                $this->handle, $body, strlen($body), $this->bufferAddr, $this->errorAddr,
+            );
+        } while ($code !== 0 && $this->grown($code));
+        return $this->result($code);
     }
 }

@@ -4,6 +4,10 @@ declare(strict_types=1);
 
 namespace Paysig;
 
+use function is_int;
+use function is_string;
+use function strlen;
+
 /**
  * RemitQuickly: hex HMAC-SHA512 of the base64 of
  * {"body":BODY,"timestamp":TIMESTAMP}; headers apikey, payload, signature.
@@ -26,16 +30,23 @@ final class RemitQuickly extends Signer
      */
     public function sign(mixed $body = null, int|string|null $timestamp = null): SignedRequest
     {
-        if ($body !== null) {
-            $body = self::jsonText($body);
+        if ($body !== null && !is_string($body)) {
+            $body = Json::encode($body);
+        }
+        // The body, the payload JSON around it and its base64: ~3.4 copies.
+        if ($body !== null && 4 * strlen($body) > $this->roomFor) {
+            $this->makeRoom(4 * strlen($body));
         }
         if (is_int($timestamp)) {
             $timestamp = (string) $timestamp;
         }
-        return $this->result($this->ffi->paysig_remitquickly_sign(
-            $this->handle, $body, $body === null ? 0 : strlen($body),
-            $timestamp, $timestamp === null ? 0 : strlen($timestamp),
-            $this->outAddr, $this->errorAddr,
-        ), self::BODY_FROM_LIBRARY);
+        do {
+            $code = $this->ffi->paysig_remitquickly_sign_into(
+                $this->handle, $body, $body === null ? 0 : strlen($body),
+                $timestamp, $timestamp === null ? 0 : strlen($timestamp),
+                $this->bufferAddr, $this->errorAddr,
+            );
+        } while ($code !== 0 && $this->grown($code));
+        return $this->result($code);
     }
 }

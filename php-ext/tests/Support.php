@@ -71,4 +71,57 @@ final class Support
         unlink($script);
         return [$status, (string) $out, (string) $err];
     }
+
+    /**
+     * Runs tests/node/$script with $stdin and returns its stdout lines:
+     * expected values that come from JavaScript itself. Node missing is a
+     * failure under CI, a loud skip elsewhere.
+     *
+     * @return list<string>
+     */
+    public static function node(TestCase $test, string $script, string $stdin): array
+    {
+        $node = trim((string) shell_exec('command -v node 2>/dev/null'));
+        self::requireTool($test, $node !== '', 'node (expected values come from JavaScript)');
+        $process = proc_open(
+            [$node, self::root() . "/tests/node/$script"],
+            [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
+            $pipes,
+        );
+        // Written whole before reading: the scripts read all of stdin first.
+        fwrite($pipes[0], $stdin);
+        fclose($pipes[0]);
+        $out = (string) stream_get_contents($pipes[1]);
+        $err = (string) stream_get_contents($pipes[2]);
+        fclose($pipes[1]);
+        fclose($pipes[2]);
+        $status = proc_close($process);
+        if ($status !== 0) {
+            $test::fail("node $script failed ($status): $err");
+        }
+        return explode("\n", rtrim($out, "\n"));
+    }
+
+    /**
+     * JSON.stringify(JSON.parse(text)) in Node for each text.
+     *
+     * @param list<string> $texts
+     * @return list<string>
+     */
+    public static function nodeCanonical(TestCase $test, array $texts): array
+    {
+        $stdin = '';
+        foreach ($texts as $text) {
+            $stdin .= json_encode($text, JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES) . "\n";
+        }
+        $canonical = [];
+        foreach (self::node($test, 'stringify.js', $stdin) as $i => $line) {
+            [$status, $result] = explode("\t", $line, 2);
+            if ($status !== 'ok') {
+                $test::fail("node could not parse $texts[$i]: $result");
+            }
+            $canonical[] = $result;
+        }
+        return $canonical;
+    }
 }

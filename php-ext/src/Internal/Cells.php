@@ -26,8 +26,6 @@ final class Cells
     /** paysig_error* written on failure, and its address. */
     public readonly CData $error;
     public readonly CData $errorAddr;
-    /** uint8_t, for byte buffers. */
-    public readonly \FFI\CType $byteType;
 
     private function __construct(public readonly FFI $ffi)
     {
@@ -35,7 +33,6 @@ final class Cells
         $this->bytesAddr = FFI::addr($this->bytes);
         $this->error = $ffi->new('paysig_error*');
         $this->errorAddr = FFI::addr($this->error);
-        $this->byteType = $ffi->type('uint8_t');
     }
 
     public static function get(): self

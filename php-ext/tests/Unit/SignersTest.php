@@ -8,7 +8,6 @@ use Paysig\Aquapay;
 use Paysig\Cryptopay;
 use Paysig\Exception\InvalidArgumentException;
 use Paysig\Exception\JsonException;
-use Paysig\Library;
 use Paysig\OnchainPay;
 use Paysig\PGPrints;
 use Paysig\RemitQuickly;
@@ -121,17 +120,106 @@ final class SignersTest extends TestCase
 
     public function testPhpValueBodies(): void
     {
-        if (!Library::hasTokens()) {
-            self::markTestIncomplete('paysig_canonicalize_tokens is not in the loaded libpaysig yet: PHP value bodies need it');
-        }
         $case = Support::vectors('onchainpay')['cases'][0];
         $in = $case['input'];
         $payload = json_decode($in['payload_json'], false, 512, JSON_THROW_ON_ERROR);
         $signed = (new OnchainPay($in['public_key'], $in['private_key']))->sign($payload, $in['nonce']);
         self::assertSame($case['expect']['body'], $signed->body);
+        self::assertSame($case['expect']['headers'], $signed->headers);
         $pg = Support::vectors('pgprints')['cases'][0];
         $value = json_decode($pg['input']['body_json'], true, 512, JSON_THROW_ON_ERROR);
-        self::assertSame($pg['expect']['headers'], (new PGPrints($pg['input']['secret_key']))->sign($value)->headers);
+        $signed = (new PGPrints($pg['input']['secret_key']))->sign($value);
+        self::assertSame($pg['expect']['headers'], $signed->headers);
+        self::assertSame($pg['expect']['string_to_sign'], $signed->body);
+        foreach (Support::vectors('remitquickly')['cases'] as $rq) {
+            if (isset($rq['expect']['error'])) {
+                continue;
+            }
+            $in = $rq['input'];
+            $value = json_decode($in['body_json'], false, 512, JSON_THROW_ON_ERROR);
+            $signed = (new RemitQuickly($in['api_key'], $in['secret']))->sign($value, $in['timestamp']);
+            self::assertSame($rq['expect']['headers'], $signed->headers, $rq['name']);
+        }
+        // Cryptopay sends a PHP value as its canonical JSON, which the
+        // documented example's body already is.
+        $cp = Support::vectors('cryptopay')['cases'][0];
+        $in = $cp['input'];
+        $value = json_decode($in['body'], true, 512, JSON_THROW_ON_ERROR);
+        $signed = (new Cryptopay($in['api_key'], $in['api_secret']))
+            ->sign($in['method'], $in['path'], $value, $in['content_type'], $in['date']);
+        self::assertSame($cp['expect']['headers'], $signed->headers);
+        self::assertSame($cp['expect']['string_to_sign'], $signed->stringToSign);
+        self::assertSame($in['body'], $signed->body);
+    }
+
+    /** A value with no JSON form, or JSON paysig refuses, never gets signed. */
+    public function testValueBodiesAreCheckedLikeJson(): void
+    {
+        $calls = [
+            'number_out_of_range' => static fn () => (new PGPrints('s'))->sign(['n' => 2 ** 53 + 1]),
+            'invalid_string' => static fn () => (new RemitQuickly('k', 's'))->sign(['s' => "\xff"], '1'),
+            'too_deep' => static function () {
+                $loop = new \stdClass();
+                $loop->loop = $loop;
+                return (new OnchainPay('k', 's'))->sign($loop, 1);
+            },
+        ];
+        foreach ($calls as $code => $call) {
+            try {
+                $call();
+                self::fail("$code: accepted");
+            } catch (JsonException $e) {
+                self::assertSame($code, $e->errorCode);
+            }
+        }
+        $this->expectException(InvalidArgumentException::class);
+        (new Cryptopay('k', 's'))->sign('POST', '/', ['r' => fopen('php://memory', 'r')]);
+    }
+
+    /**
+     * Results larger than the signer's buffer: it grows (up to 1 MiB, then
+     * a buffer for that call only), before the call for a large body or
+     * after one that did not fit, and the result is whole; the signer goes
+     * on signing small requests. Canonical bodies come from Node.
+     */
+    public function testLargeResultsGrowTheBuffer(): void
+    {
+        $small = Support::vectors('pgprints')['cases'][0];
+        $signer = new PGPrints($small['input']['secret_key']);
+        $texts = [];
+        foreach ([3_000, 200_000, 1_500_000] as $size) {
+            $items = [];
+            for ($i = 0; $i < intdiv($size, 40); $i++) { // ~40 bytes each
+                $items[] = ['id' => $i, 'name' => "item $i é", 'price' => $i * 1.25];
+            }
+            $texts[] = json_encode(['items' => $items], JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE);
+        }
+        // Numbers that grow when canonical (1e20 is 21 digits): the result
+        // outgrows the room made for the text, and is signed again.
+        array_unshift($texts, '[' . implode(',', array_fill(0, 120, '1e20')) . ']');
+        $canonical = Support::nodeCanonical($this, $texts);
+        foreach ($texts as $i => $text) {
+            $signed = $signer->sign($text);
+            self::assertSame($canonical[$i], $signed->body, "document $i");
+            self::assertSame($canonical[$i], $signed->stringToSign);
+            self::assertSame(
+                (new PGPrints($small['input']['secret_key']))->sign($canonical[$i])->headers,
+                $signed->headers,
+                'the same signature as for the canonical text',
+            );
+            $again = $signer->sign($small['input']['body_json']);
+            self::assertSame($small['expect']['headers'], $again->headers);
+            self::assertSame($small['expect']['string_to_sign'], $again->body);
+        }
+    }
+
+    /** A raw Cryptopay body is any bytes of UTF-8, NUL included. */
+    public function testRawCryptopayBodiesComeBackWhole(): void
+    {
+        $body = "a\0b\0";
+        $signed = (new Cryptopay('key', 'secret'))->sign('POST', '/x', $body, 'text/plain', 'Tue, 25 Sep 2018 17:41:40 GMT');
+        self::assertSame($body, $signed->body);
+        self::assertSame("POST\n" . md5($body) . "\ntext/plain\nTue, 25 Sep 2018 17:41:40 GMT\n/x", $signed->stringToSign);
     }
 
     public function testBadArgumentsAreInvalidArgumentExceptions(): void
