@@ -34,7 +34,7 @@ $(VENV)/.requirements-dev.txt: $(ROOT)/python/requirements-dev.txt
 
 $(PY_INSTALLED): $(VENV)/.requirements-dev.txt $(PY_SOURCES)
 	rm -rf $(PY_WHEEL_DIR)
-	CARGO_TARGET_DIR=$(PY_TARGET_DIR) $(VENV)/bin/maturin build --quiet \
+	CARGO_TARGET_DIR=$(PY_TARGET_DIR) $(VENV)/bin/maturin build --quiet --release \
 	  -m $(ROOT)/python/Cargo.toml -o $(PY_WHEEL_DIR)
 	$(VENV_PY) -m pip install --quiet --disable-pip-version-check --no-deps --force-reinstall $(PY_WHEEL_DIR)/paysig-*.whl
 	touch $@
