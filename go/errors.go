@@ -31,6 +31,8 @@ var (
 	ErrBodyMismatch           = errors.New("paysig: body_mismatch")
 	ErrNonceReused            = errors.New("paysig: nonce_reused")
 	ErrReplayStoreUnavailable = errors.New("paysig: replay_store_unavailable")
+	ErrNonceNotIncreasing     = errors.New("paysig: nonce_not_increasing")
+	ErrNonceSourceUnavailable = errors.New("paysig: nonce_source_unavailable")
 	ErrPanic                  = errors.New("paysig: panic")
 	ErrInsufficientSize       = errors.New("paysig: insufficient_size")
 	errUnknown                = errors.New("paysig: unknown")
@@ -55,6 +57,8 @@ var sentinels = map[C.enum_paysig_result]error{
 	C.PAYSIG_RESULT_BODY_MISMATCH:            ErrBodyMismatch,
 	C.PAYSIG_RESULT_NONCE_REUSED:             ErrNonceReused,
 	C.PAYSIG_RESULT_REPLAY_STORE_UNAVAILABLE: ErrReplayStoreUnavailable,
+	C.PAYSIG_RESULT_NONCE_NOT_INCREASING:     ErrNonceNotIncreasing,
+	C.PAYSIG_RESULT_NONCE_SOURCE_UNAVAILABLE: ErrNonceSourceUnavailable,
 	C.PAYSIG_RESULT_PANIC:                    ErrPanic,
 	C.PAYSIG_RESULT_INSUFFICIENT_SIZE:        ErrInsufficientSize,
 }

@@ -165,6 +165,16 @@ typedef enum paysig_result {
    */
   PAYSIG_RESULT_REPLAY_STORE_UNAVAILABLE = 17,
   /**
+   * Verification: a nonce never used, but not greater than the last one
+   * accepted for the key (under an "increasing" nonce policy).
+   */
+  PAYSIG_RESULT_NONCE_NOT_INCREASING = 18,
+  /**
+   * Signing: the shared nonce source (host file, Redis) could not hand
+   * out a nonce; nothing was signed.
+   */
+  PAYSIG_RESULT_NONCE_SOURCE_UNAVAILABLE = 19,
+  /**
    * A bug inside paysig was caught at the boundary (a Rust panic); the
    * call had no effect. Please report it.
    */

@@ -44,6 +44,13 @@ pub enum ErrorCode {
     /// Verification: the replay store could not say whether the request is
     /// new (unreachable, too slow, or full), so it is refused (HTTP 503).
     ReplayStoreUnavailable,
+    /// Verification: a nonce never used before, but not greater than the
+    /// last one accepted for the key, under a policy that requires
+    /// increasing nonces.
+    NonceNotIncreasing,
+    /// Signing: the shared nonce source (a host file, Redis) cannot hand
+    /// out a nonce, so nothing is signed rather than risk a repeated one.
+    NonceSourceUnavailable,
 }
 
 impl ErrorCode {
@@ -66,6 +73,8 @@ impl ErrorCode {
         ErrorCode::BodyMismatch,
         ErrorCode::NonceReused,
         ErrorCode::ReplayStoreUnavailable,
+        ErrorCode::NonceNotIncreasing,
+        ErrorCode::NonceSourceUnavailable,
     ];
 
     /// The stable string form, e.g. `"number_out_of_range"`.
@@ -88,6 +97,8 @@ impl ErrorCode {
             ErrorCode::BodyMismatch => "body_mismatch",
             ErrorCode::NonceReused => "nonce_reused",
             ErrorCode::ReplayStoreUnavailable => "replay_store_unavailable",
+            ErrorCode::NonceNotIncreasing => "nonce_not_increasing",
+            ErrorCode::NonceSourceUnavailable => "nonce_source_unavailable",
         }
     }
 

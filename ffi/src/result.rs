@@ -55,6 +55,12 @@ pub enum paysig_result {
     /// Verification: the replay store could not say whether the request
     /// is new (down, or full), so it was refused (HTTP 503).
     ReplayStoreUnavailable = 17,
+    /// Verification: a nonce never used, but not greater than the last one
+    /// accepted for the key (under an "increasing" nonce policy).
+    NonceNotIncreasing = 18,
+    /// Signing: the shared nonce source (host file, Redis) could not hand
+    /// out a nonce; nothing was signed.
+    NonceSourceUnavailable = 19,
     /// A bug inside paysig was caught at the boundary (a Rust panic); the
     /// call had no effect. Please report it.
     Panic = 1000,
@@ -84,6 +90,8 @@ impl paysig_result {
             ErrorCode::BodyMismatch => paysig_result::BodyMismatch,
             ErrorCode::NonceReused => paysig_result::NonceReused,
             ErrorCode::ReplayStoreUnavailable => paysig_result::ReplayStoreUnavailable,
+            ErrorCode::NonceNotIncreasing => paysig_result::NonceNotIncreasing,
+            ErrorCode::NonceSourceUnavailable => paysig_result::NonceSourceUnavailable,
             // A code added to core but not yet here: the test
             // `every_core_code_has_its_number` fails before this ships.
             _ => paysig_result::Panic,
@@ -111,6 +119,8 @@ impl paysig_result {
             15 => c"body_mismatch",
             16 => c"nonce_reused",
             17 => c"replay_store_unavailable",
+            18 => c"nonce_not_increasing",
+            19 => c"nonce_source_unavailable",
             1000 => c"panic",
             1001 => c"insufficient_size",
             _ => c"unknown",

@@ -41,6 +41,10 @@ static void results_and_versions(void) {
     CHECK(strcmp(paysig_result_name(PAYSIG_RESULT_NONCE_REUSED), "nonce_reused") == 0);
     CHECK(strcmp(paysig_result_name(PAYSIG_RESULT_REPLAY_STORE_UNAVAILABLE), "replay_store_unavailable") == 0);
     CHECK(PAYSIG_RESULT_REPLAY_STORE_UNAVAILABLE == 17); /* stable numbers */
+    CHECK(strcmp(paysig_result_name(PAYSIG_RESULT_NONCE_NOT_INCREASING), "nonce_not_increasing") == 0);
+    CHECK(PAYSIG_RESULT_NONCE_NOT_INCREASING == 18);
+    CHECK(strcmp(paysig_result_name(PAYSIG_RESULT_NONCE_SOURCE_UNAVAILABLE), "nonce_source_unavailable") == 0);
+    CHECK(PAYSIG_RESULT_NONCE_SOURCE_UNAVAILABLE == 19);
     CHECK(strcmp(paysig_result_name(PAYSIG_RESULT_PANIC), "panic") == 0);
     CHECK(strcmp(paysig_result_name(PAYSIG_RESULT_INSUFFICIENT_SIZE), "insufficient_size") == 0);
     CHECK(strcmp(paysig_result_name(12345), "unknown") == 0);
