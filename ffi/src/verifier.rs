@@ -179,12 +179,11 @@ pub unsafe extern "C" fn paysig_verifier_builder_set_nonce_policy(
         // SAFETY: the caller's promises on each pointer (here and below).
         let builder = unsafe { handle(builder, "builder") }?;
         // SAFETY: as above.
-        let policy = match unsafe { text(policy, policy_len, "policy") }? {
-            "increasing" => NoncePolicy::Increasing,
-            "unique" => NoncePolicy::Unique,
-            _ => {
+        let policy = match unsafe { text(policy, policy_len, "policy") }?.parse::<NoncePolicy>() {
+            Ok(policy) => policy,
+            Err(_) => {
                 return Err(Failure::invalid(
-                    "unknown nonce policy (increasing, unique)",
+                    "unknown nonce policy (unique, increasing, timestamp)",
                 ))
             }
         };

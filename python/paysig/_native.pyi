@@ -114,7 +114,7 @@ class Verifier:
         *,
         tolerance: float | timedelta | None = None,
         replay: MemoryReplayGuard | RedisReplayGuard | None = None,
-        nonce_policy: Literal["increasing", "unique"] = "increasing",
+        nonce_policy: Literal["unique", "increasing", "timestamp"] = "unique",
         clock: Callable[[], float] | None = None,
     ) -> Verifier: ...
     @property
