@@ -6,11 +6,15 @@
 //! errors exit 2 as well).
 
 mod canonicalize;
+mod envelope;
 mod explain;
+mod explanation;
 mod http_request;
 mod input;
 mod output;
 mod request;
+mod request_log;
+mod responses;
 mod secret;
 mod serve;
 mod sign;
