@@ -8,6 +8,27 @@ use chrono::DateTime;
 use paysig::verify::AuthError;
 use serde_json::{json, Value};
 
+/// The provider's error body of `error`, with an `explain` member when
+/// `explain` is set (`pretty`: indented, for a terminal).
+pub fn refusal_body(error: &AuthError, explain: bool, pretty: bool) -> String {
+    let body = error.body();
+    if !explain {
+        return body;
+    }
+    match serde_json::from_str::<Value>(&body) {
+        Ok(Value::Object(mut members)) => {
+            members.insert("explain".into(), of(error));
+            let document = Value::Object(members);
+            if pretty {
+                serde_json::to_string_pretty(&document).unwrap_or(body)
+            } else {
+                document.to_string()
+            }
+        }
+        _ => body,
+    }
+}
+
 /// The `explain` object of a refusal.
 pub fn of(error: &AuthError) -> Value {
     let expected = error.explanation();

@@ -57,7 +57,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Canonicalize(args) => canonicalize::run(&args),
         Command::Sign(args) => sign::run(&args),
-        Command::Explain(args) => explain::run(&args),
+        Command::Explain(args) => return explain::main(&args),
         Command::Verify(args) => return verify::main(&args),
         Command::Serve(args) => return serve::main(&args),
     };

@@ -81,7 +81,7 @@ impl Entry<'_> {
 
 /// The key id a request claims, from the header that names it; `None` for
 /// the schemes that carry none (PGPrints, Cryptopay callbacks).
-pub fn claimed_key_id<'a>(target: Target, headers: &'a [(String, String)]) -> Option<&'a str> {
+pub fn claimed_key_id(target: Target, headers: &[(String, String)]) -> Option<&str> {
     let header = |name: &str| {
         headers
             .iter()

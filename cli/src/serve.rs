@@ -36,10 +36,9 @@ use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
-use paysig::verify::{AuthError, Keyring, Target, Verifier, DEFAULT_CAPACITY};
+use paysig::verify::{Keyring, Target, Verifier, DEFAULT_CAPACITY};
 use paysig::{Error, Result};
 use paysig_replay_redis::RedisReplayGuard;
-use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::envelope::{self, REQUEST_ID_HEADER};
@@ -352,7 +351,7 @@ async fn answer(
             (
                 status,
                 error.code().as_str().to_owned(),
-                refusal(&error, state.explain),
+                explanation::refusal_body(&error, state.explain, false),
             )
         }
     }
@@ -367,21 +366,6 @@ fn redis_guard(url: &str, timeout_ms: u64) -> Result<RedisReplayGuard> {
         Err(e) => eprintln!("warning: {e}: requests are refused (503) until Redis answers"),
     }
     Ok(guard)
-}
-
-/// The provider's error body, with an `explain` member when asked.
-fn refusal(error: &AuthError, explain: bool) -> String {
-    let body = error.body();
-    if !explain {
-        return body;
-    }
-    match serde_json::from_str::<Value>(&body) {
-        Ok(Value::Object(mut members)) => {
-            members.insert("explain".into(), explanation::of(error));
-            Value::Object(members).to_string()
-        }
-        _ => body,
-    }
 }
 
 fn respond(status: StatusCode, body: &str, request_id: &str) -> Response<Full<Bytes>> {
