@@ -6,6 +6,7 @@
 
 use chrono::DateTime;
 use paysig::verify::AuthError;
+use paysig::ErrorCode;
 use serde_json::{json, Value};
 
 /// The provider's error body of `error`, with an `explain` member when
@@ -36,9 +37,18 @@ pub fn of(error: &AuthError) -> Value {
         "code": error.code().as_str(),
         "status": error.status(),
         "message": error.message(),
-        "string_to_sign": expected.and_then(|e| e.string_to_sign.as_deref()),
-        "canonical_body": expected.and_then(|e| e.canonical_body.as_deref()),
     });
+    if let Some(text) = expected.and_then(|e| e.string_to_sign.as_deref()) {
+        explanation["string_to_sign"] = json!(text);
+    }
+    if let Some(text) = expected.and_then(|e| e.canonical_body.as_deref()) {
+        explanation["canonical_body"] = json!(text);
+    }
+    if error.code() == ErrorCode::InvalidSignature {
+        explanation["hint"] = json!(
+            "the signature must be the MAC of string_to_sign (the bytes as received) with this key's secret: check the secret first, then that your code signed exactly these bytes (`paysig explain ... --signature SIG` compares)"
+        );
+    }
     if let Some(window) = expected.and_then(|e| e.window) {
         let difference = window.request_ms.saturating_sub(window.server_ms);
         explanation["time_window"] = json!({
