@@ -91,7 +91,8 @@ pub struct ServeArgs {
     /// The largest body accepted, in bytes (413 beyond).
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
     max_body: usize,
-    /// The most nonces the replay guard holds (refusing with 503 when full).
+    /// The most nonces the replay guard holds, in memory or in Redis
+    /// (refusing with 503 when full, never forgetting a live one).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CAPACITY)]
     replay_capacity: usize,
     /// Record nonces in the Redis at URL (`redis://[:password@]host[:port][/db]`),
@@ -141,7 +142,11 @@ fn run(args: &ServeArgs) -> Result<()> {
         .options
         .build(args.scheme, keyring, args.replay_capacity);
     if let Some(url) = &args.redis {
-        verifier = verifier.with_replay_guard(Arc::new(redis_guard(url, args.redis_timeout_ms)?));
+        verifier = verifier.with_replay_guard(Arc::new(redis_guard(
+            url,
+            args.redis_timeout_ms,
+            args.replay_capacity,
+        )?));
     }
     let mut responses = Responses::examples(args.scheme);
     if let Some(file) = &args.responses {
@@ -359,8 +364,10 @@ async fn answer(
 
 /// The Redis replay guard of `--redis`. Redis not answering yet is not an
 /// error (it may start later): requests are refused until it does.
-fn redis_guard(url: &str, timeout_ms: u64) -> Result<RedisReplayGuard> {
-    let guard = RedisReplayGuard::new(url)?.with_timeout(Duration::from_millis(timeout_ms));
+fn redis_guard(url: &str, timeout_ms: u64, capacity: usize) -> Result<RedisReplayGuard> {
+    let guard = RedisReplayGuard::new(url)?
+        .with_timeout(Duration::from_millis(timeout_ms))
+        .with_capacity(capacity);
     match guard.ping() {
         Ok(()) => eprintln!("replay guard: Redis (timeout {timeout_ms} ms)"),
         Err(e) => eprintln!("warning: {e}: requests are refused (503) until Redis answers"),
