@@ -258,6 +258,65 @@ mod tests {
         );
     }
 
+    /// The default policy remembers a nonce for the retention, then lets
+    /// it go; at capacity it refuses (503) rather than forget a live one.
+    #[test]
+    fn unique_nonces_are_retained_and_bounded() {
+        use std::sync::atomic::{AtomicI64, Ordering};
+        use std::sync::Arc;
+
+        use crate::verify::{Clock, Keyring, MemoryReplayGuard, Request, Verifier};
+
+        struct Manual(AtomicI64);
+        impl Clock for Manual {
+            fn now_millis(&self) -> i64 {
+                self.0.load(Ordering::SeqCst)
+            }
+        }
+        let clock = Arc::new(Manual(AtomicI64::new(1_000)));
+        let mut keys = Keyring::new();
+        keys.add("pk", "sk").unwrap();
+        let verifier = Verifier::new(crate::Scheme::OnchainPay, keys)
+            .with_clock(clock.clone())
+            .with_replay_guard(Arc::new(MemoryReplayGuard::new(16)))
+            .with_nonce_retention_ms(60_000);
+        let signer = OnchainPay::new("pk", "sk").unwrap();
+        let send = |nonce: &str| {
+            let signed = signer
+                .sign(Body::Text("{}"), Some(Nonce::Text(nonce)))
+                .unwrap();
+            let headers: Vec<(&str, &str)> = signed
+                .headers
+                .iter()
+                .map(|(n, v)| (*n, v.as_str()))
+                .collect();
+            let body = signed.body.unwrap();
+            verifier
+                .verify(&Request {
+                    method: "POST",
+                    path: "/",
+                    headers: &headers,
+                    body: body.as_bytes(),
+                })
+                .map_err(|e| e.code())
+        };
+        assert_eq!(send("a"), Ok("pk".to_owned()));
+        clock.0.store(60_000, Ordering::SeqCst);
+        assert_eq!(send("a"), Err(crate::ErrorCode::NonceReused));
+        clock.0.store(61_001, Ordering::SeqCst);
+        assert_eq!(send("a"), Ok("pk".to_owned()));
+        // A 16-entry guard, one shard per entry at most: fill it.
+        let mut refused = 0;
+        for i in 0..64 {
+            if send(&i.to_string()) == Err(crate::ErrorCode::ReplayStoreUnavailable) {
+                refused += 1;
+            }
+        }
+        assert!(refused >= 48, "{refused}");
+        // Still remembered while full.
+        assert_eq!(send("a"), Err(crate::ErrorCode::NonceReused));
+    }
+
     #[test]
     fn payload_must_be_an_object() {
         let signer = OnchainPay::new("pk", "sk").unwrap();
