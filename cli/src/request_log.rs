@@ -23,6 +23,8 @@ pub enum LogFormat {
     Text,
     /// One JSON object per line.
     Json,
+    /// No log (a benchmark measuring the server alone).
+    None,
 }
 
 /// One request's line.
@@ -41,7 +43,7 @@ pub struct Entry<'a> {
 }
 
 impl Entry<'_> {
-    /// The line, without its newline.
+    /// The line, without its newline (empty for [`LogFormat::None`]).
     pub fn format(&self, format: LogFormat) -> String {
         let time = DateTime::<Utc>::from(self.time).to_rfc3339_opts(SecondsFormat::Millis, true);
         let path = self.path.split(['?', '#']).next().unwrap_or("");
@@ -67,12 +69,16 @@ impl Entry<'_> {
                 "request_id": self.request_id,
             })
             .to_string(),
+            LogFormat::None => String::new(),
         }
     }
 
     /// Writes the line to stderr (one write, so lines of concurrent
     /// requests do not interleave).
     pub fn write(&self, format: LogFormat) {
+        if format == LogFormat::None {
+            return;
+        }
         let mut line = self.format(format);
         line.push('\n');
         let _ = std::io::stderr().lock().write_all(line.as_bytes());

@@ -85,7 +85,7 @@ pub struct ServeArgs {
     /// documented endpoints, the envelope with an empty result elsewhere].
     #[arg(long, value_name = "FILE")]
     responses: Option<PathBuf>,
-    /// The log on stderr: one line per request (text) or JSON lines.
+    /// The log on stderr: one line per request (text), JSON lines, or none.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log: LogFormat,
     /// The largest body accepted, in bytes (413 beyond).
