@@ -11,6 +11,7 @@ mod explain;
 mod explanation;
 mod http_request;
 mod input;
+mod nonce_source;
 mod output;
 mod request;
 mod request_log;
