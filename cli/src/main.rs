@@ -10,6 +10,7 @@ mod explain;
 mod http_request;
 mod input;
 mod output;
+mod proxy;
 mod request;
 mod secret;
 mod serve;
@@ -46,6 +47,9 @@ enum Command {
     /// A local sandbox on 127.0.0.1 that verifies requests as the provider
     /// does.
     Serve(serve::ServeArgs),
+    /// A signing sidecar: signs each request that passes through and
+    /// forwards it to the provider.
+    Proxy(proxy::ProxyArgs),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +60,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Verify(args) => return verify::main(&args),
         Command::Serve(args) => return serve::main(&args),
+        Command::Proxy(args) => return proxy::main(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
