@@ -6,7 +6,7 @@
 
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
+use hyper::header::{HeaderMap, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE};
 use hyper::{Response, StatusCode};
 use serde_json::json;
 
@@ -98,27 +98,6 @@ pub fn full(text: String) -> ProxyBody {
         .boxed_unsync()
 }
 
-/// Refuses framing that a server behind us could read differently from
-/// hyper: more than one `Content-Length`, or one with `Transfer-Encoding`.
-/// (The proxy itself always sends one `Content-Length` of the signed body,
-/// so nothing ambiguous goes upstream in any case; the refusal is for the
-/// client to hear that its framing is broken.)
-pub fn check_framing(headers: &HeaderMap) -> Result<(), Refusal> {
-    let lengths = headers.get_all(CONTENT_LENGTH).iter().count();
-    if lengths > 1 {
-        return Err(Refusal::AmbiguousLength("more than one Content-Length"));
-    }
-    if lengths == 1 && headers.contains_key(TRANSFER_ENCODING) {
-        return Err(Refusal::AmbiguousLength(
-            "Transfer-Encoding together with Content-Length",
-        ));
-    }
-    if headers.get_all(TRANSFER_ENCODING).iter().count() > 1 {
-        return Err(Refusal::AmbiguousLength("more than one Transfer-Encoding"));
-    }
-    Ok(())
-}
-
 /// The whole body, at most `max` bytes: a declared length over it is
 /// refused before reading anything.
 pub async fn read_body(headers: &HeaderMap, body: Incoming, max: usize) -> Result<Bytes, Refusal> {
@@ -139,19 +118,6 @@ pub async fn read_body(headers: &HeaderMap, body: Incoming, max: usize) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn refuses_ambiguous_framing() {
-        let mut headers = HeaderMap::new();
-        headers.append(CONTENT_LENGTH, HeaderValue::from_static("2"));
-        assert!(check_framing(&headers).is_ok());
-        headers.append(CONTENT_LENGTH, HeaderValue::from_static("2"));
-        assert!(check_framing(&headers).is_err());
-        let mut headers = HeaderMap::new();
-        headers.append(CONTENT_LENGTH, HeaderValue::from_static("2"));
-        headers.append(TRANSFER_ENCODING, HeaderValue::from_static("chunked"));
-        assert!(check_framing(&headers).is_err());
-    }
 
     #[test]
     fn answers_carry_status_code_and_paysig_codes() {

@@ -14,6 +14,7 @@
 
 mod config;
 mod forward;
+mod framing;
 mod limits;
 mod log;
 mod nonces;
@@ -475,7 +476,19 @@ where
 {
     let proxy = Arc::clone(&context.proxy);
     let health_only = context.health_only;
-    let service = service_fn(move |request| handle(Arc::clone(&proxy), request, health_only));
+    let (stream, findings) = framing::Watched::new(stream);
+    let service = service_fn(move |request| {
+        let (proxy, findings) = (Arc::clone(&proxy), Arc::clone(&findings));
+        async move {
+            let mut response = handle(proxy, request, health_only, &findings).await;
+            if findings.should_close() || findings.ambiguity().is_some() {
+                response
+                    .headers_mut()
+                    .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            Ok::<_, Infallible>(response)
+        }
+    });
     let connection = http1::Builder::new()
         .max_headers(100)
         .max_buf_size(64 * 1024)
@@ -520,16 +533,17 @@ async fn handle(
     proxy: Arc<Proxy>,
     request: Request<Incoming>,
     health_only: bool,
-) -> std::result::Result<Response<ProxyBody>, Infallible> {
+    findings: &framing::Findings,
+) -> Response<ProxyBody> {
     let started = Instant::now();
     let path = request.uri().path();
     let is_health =
         proxy.health_path.as_deref() == Some(path) || (health_only && path == "/healthz");
     if is_health {
-        return Ok(health(&proxy));
+        return health(&proxy);
     }
     if health_only {
-        return Ok(Refusal::NoRoute.response());
+        return Refusal::NoRoute.response();
     }
     let request_id = request
         .headers()
@@ -552,7 +566,11 @@ async fn handle(
         .path_and_query()
         .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
     let mut outcome = Outcome::default();
-    let response = match proxy_request(&proxy, request, &request_id, &mut outcome).await {
+    let forwarded = match findings.ambiguity() {
+        Some(why) => Err(Refusal::AmbiguousLength(why)),
+        None => proxy_request(&proxy, request, &request_id, &mut outcome).await,
+    };
+    let response = match forwarded {
         Ok(response) => response,
         Err(refusal) => {
             outcome.code = refusal.code();
@@ -574,7 +592,7 @@ async fn handle(
             },
         );
     }
-    Ok(response)
+    response
 }
 
 /// What the log line says besides the request and the status.
@@ -601,7 +619,6 @@ async fn proxy_request<'p>(
     request_id: &str,
     outcome: &mut Outcome<'p>,
 ) -> std::result::Result<Response<ProxyBody>, Refusal> {
-    limits::check_framing(request.headers())?;
     let host = request
         .headers()
         .get(HOST)
