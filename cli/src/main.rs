@@ -9,6 +9,7 @@ mod canonicalize;
 mod explain;
 mod http_request;
 mod input;
+mod nonce_source;
 mod output;
 mod proxy;
 mod request;

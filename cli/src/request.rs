@@ -2,10 +2,12 @@
 //! with core. The CLI never builds a string to sign itself.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use paysig::json::Number;
 use paysig::mac::Encoding;
+use paysig::nonce::NonceSource;
 use paysig::schemes::{cryptopay::DEFAULT_CONTENT_TYPE, Aquapay};
 use paysig::schemes::{
     Body, Cryptopay, CryptopayRequest, Nonce, OnchainPay, PGPrints, RemitQuickly,
@@ -13,6 +15,7 @@ use paysig::schemes::{
 use paysig::{Error, Result, Scheme, SignedRequest};
 
 use crate::input;
+use crate::nonce_source;
 use crate::secret::SecretArgs;
 
 #[derive(Args)]
@@ -42,6 +45,12 @@ pub struct RequestArgs {
     /// anything else a JSON string.
     #[arg(long, allow_hyphen_values = true)]
     nonce: Option<String>,
+    /// Where default nonces and timestamps come from: process, host (every
+    /// process of this user on this machine, in /dev/shm/paysig-UID),
+    /// host:DIR, or redis://… (every machine using that Redis)
+    /// [default: host].
+    #[arg(long, value_name = "SOURCE", value_parser = nonce_source::parse)]
+    nonce_source: Option<Arc<dyn NonceSource>>,
     /// Timestamp in milliseconds (remitquickly) [default: now].
     #[arg(long, allow_hyphen_values = true)]
     timestamp: Option<String>,
@@ -107,11 +116,13 @@ impl RequestArgs {
             }
             Scheme::Aquapay => {
                 let signer = Aquapay::new(self.key(scheme)?, &secret)?;
+                let signer = self.with_source(signer, Aquapay::with_nonce_source);
                 let signed = signer.sign(&method, &self.path, self.nonce.as_deref())?;
                 (signed, Encoding::Hex)
             }
             Scheme::RemitQuickly => {
                 let signer = RemitQuickly::new(self.key(scheme)?, &secret)?;
+                let signer = self.with_source(signer, RemitQuickly::with_nonce_source);
                 (signer.sign(body, self.timestamp.as_deref())?, Encoding::Hex)
             }
             Scheme::PGPrints => {
@@ -129,6 +140,7 @@ impl RequestArgs {
             }
             Scheme::OnchainPay => {
                 let signer = OnchainPay::new(self.key(scheme)?, &secret)?;
+                let signer = self.with_source(signer, OnchainPay::with_nonce_source);
                 let nonce = self.nonce.as_deref().map(onchainpay_nonce).transpose()?;
                 // A request without a payload still sends {"nonce": ...}.
                 let payload = body.unwrap_or(Body::Text("{}"));
@@ -144,6 +156,15 @@ impl RequestArgs {
             mac_encoding,
             secret_source: self.secret.source(),
         })
+    }
+
+    /// `signer` with the `--nonce-source` given, if any (else core's
+    /// default, the host source).
+    fn with_source<S>(&self, signer: S, attach: fn(S, Arc<dyn NonceSource>) -> S) -> S {
+        match &self.nonce_source {
+            Some(source) => attach(signer, source.clone()),
+            None => signer,
+        }
     }
 
     fn key(&self, scheme: Scheme) -> Result<&str> {
@@ -181,7 +202,7 @@ impl RequestArgs {
     /// (a Date given to Aquapay is not signed, and the server won't care).
     fn refuse_unused_options(&self, scheme: Scheme) -> Result<()> {
         use Scheme::*;
-        let options: [(&str, bool, &[Scheme]); 6] = [
+        let options: [(&str, bool, &[Scheme]); 7] = [
             (
                 "--key",
                 self.key.is_some(),
@@ -190,6 +211,11 @@ impl RequestArgs {
             ("--content-type", self.content_type.is_some(), &[Cryptopay]),
             ("--nonce", self.nonce.is_some(), &[Aquapay, OnchainPay]),
             ("--timestamp", self.timestamp.is_some(), &[RemitQuickly]),
+            (
+                "--nonce-source",
+                self.nonce_source.is_some(),
+                &[Aquapay, RemitQuickly, OnchainPay],
+            ),
             ("--date", self.date.is_some(), &[Cryptopay]),
             ("--encoding", self.encoding.is_some(), &[PGPrints]),
         ];

@@ -38,6 +38,9 @@
 //! # Ok::<(), paysig::Error>(())
 //! ```
 
+mod nonce_source;
+pub use nonce_source::{RedisNonces, DEFAULT_NONCE_PREFIX};
+
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;

@@ -3,17 +3,21 @@
 //! nonce a JSON string of milliseconds. The path is signed without its
 //! query string. Headers: `x-nonce`, `x-api-key`, `x-signature`.
 
-use super::{check_credential, check_header_safe, check_path, normalize_method, SignedRequest};
+use std::sync::Arc;
+
+use super::{check_credential, check_header_safe, check_path, normalize_method};
+use super::{Scheme, SignedRequest};
 use crate::error::{Error, Result};
 use crate::json::write_string;
 use crate::mac::{Algorithm, Encoding, Key};
-use crate::nonce;
+use crate::nonce::{self, NonceSource, Scope};
 
 /// An Aquapay request signer.
 #[derive(Clone, Debug)]
 pub struct Aquapay {
     api_key: String,
     key: Key,
+    nonces: Option<Arc<dyn NonceSource>>,
 }
 
 impl Aquapay {
@@ -24,11 +28,31 @@ impl Aquapay {
             api_key: api_key.to_owned(),
             key: Key::new(Algorithm::Sha384, api_secret.as_bytes())
                 .map_err(|_| Error::invalid_argument("the API secret is empty"))?,
+            nonces: None,
         })
     }
 
+    /// Takes default nonces from `source` instead of the default
+    /// source ([`nonce::default_source`]: shared by the processes of the
+    /// host). A nonce passed to `sign` still wins.
+    pub fn with_nonce_source(mut self, source: Arc<dyn NonceSource>) -> Aquapay {
+        self.nonces = Some(source);
+        self
+    }
+
+    fn next_nonce(&self) -> Result<i64> {
+        nonce::next(
+            self.nonces.as_ref(),
+            Scope {
+                scheme: Scheme::Aquapay,
+                key_id: &self.api_key,
+            },
+        )
+    }
+
     /// Signs a request; `path` may carry a query string, which is not
-    /// signed. `nonce` defaults to the process's increasing milliseconds.
+    /// signed. `nonce` defaults to the next value of the signer's
+    /// nonce source.
     pub fn sign(&self, method: &str, path: &str, nonce: Option<&str>) -> Result<SignedRequest> {
         let method = normalize_method(method)?;
         check_path(path)?;
@@ -38,7 +62,7 @@ impl Aquapay {
                 check_header_safe("nonce", n)?;
                 n.to_owned()
             }
-            None => nonce::next_millis().to_string(),
+            None => self.next_nonce()?.to_string(),
         };
         let string_to_sign = string_to_sign(&method, path, &nonce);
         let signature = self

@@ -4,11 +4,13 @@
 //! and `x-api-signature` is its hex HMAC-SHA256. `x-api-public-key` names
 //! the key.
 
-use super::{check_credential, check_header_safe, Body, SignedRequest};
+use std::sync::Arc;
+
+use super::{check_credential, check_header_safe, Body, Scheme, SignedRequest};
 use crate::error::{Error, Result};
 use crate::json::{canonicalize_into, find_member, write_number, write_string, Number, Options};
 use crate::mac::{Algorithm, Encoding, Key};
-use crate::nonce;
+use crate::nonce::{self, NonceSource, Scope};
 
 /// An OnchainPay nonce: the docs use `Date.now()` (a number); a string is
 /// also allowed.
@@ -25,6 +27,7 @@ pub enum Nonce<'a> {
 pub struct OnchainPay {
     public_key: String,
     key: Key,
+    nonces: Option<Arc<dyn NonceSource>>,
 }
 
 impl OnchainPay {
@@ -35,11 +38,30 @@ impl OnchainPay {
             public_key: public_key.to_owned(),
             key: Key::new(Algorithm::Sha256, private_key.as_bytes())
                 .map_err(|_| Error::invalid_argument("the private key is empty"))?,
+            nonces: None,
         })
     }
 
+    /// Takes default nonces from `source` instead of the default
+    /// source ([`nonce::default_source`]: shared by the processes of the
+    /// host). A nonce passed to `sign` still wins.
+    pub fn with_nonce_source(mut self, source: Arc<dyn NonceSource>) -> OnchainPay {
+        self.nonces = Some(source);
+        self
+    }
+
+    fn next_nonce(&self) -> Result<i64> {
+        nonce::next(
+            self.nonces.as_ref(),
+            Scope {
+                scheme: Scheme::OnchainPay,
+                key_id: &self.public_key,
+            },
+        )
+    }
+
     /// Signs `payload`, which must be a JSON object. `nonce` defaults to
-    /// the process's increasing milliseconds, as a number.
+    /// the next value of the signer's nonce source, as a number.
     pub fn sign(&self, payload: Body<'_>, nonce: Option<Nonce<'_>>) -> Result<SignedRequest> {
         let canonical = canonical_with_room(payload)?;
         if !canonical.starts_with('{') {
@@ -54,7 +76,7 @@ impl OnchainPay {
                 check_header_safe("nonce", t)?;
                 write_string(&mut nonce_json, t);
             }
-            None => nonce_json.extend_from_slice(nonce::next_millis().to_string().as_bytes()),
+            None => nonce_json.extend_from_slice(self.next_nonce()?.to_string().as_bytes()),
         }
         let body = with_nonce(canonical, &nonce_json);
         let signature = self.key.sign(body.as_bytes()).encode(Encoding::Hex);

@@ -6,17 +6,20 @@
 
 use base64::Engine as _;
 
-use super::{check_credential, check_header_safe, Body, SignedRequest};
+use std::sync::Arc;
+
+use super::{check_credential, check_header_safe, Body, Scheme, SignedRequest};
 use crate::error::{Error, Result};
 use crate::json::write_string;
 use crate::mac::{Algorithm, Encoding, Key};
-use crate::nonce;
+use crate::nonce::{self, NonceSource, Scope};
 
 /// A RemitQuickly request signer.
 #[derive(Clone, Debug)]
 pub struct RemitQuickly {
     api_key: String,
     key: Key,
+    nonces: Option<Arc<dyn NonceSource>>,
 }
 
 impl RemitQuickly {
@@ -27,11 +30,31 @@ impl RemitQuickly {
             api_key: api_key.to_owned(),
             key: Key::new(Algorithm::Sha512, secret.as_bytes())
                 .map_err(|_| Error::invalid_argument("the secret is empty"))?,
+            nonces: None,
         })
     }
 
+    /// Takes default timestamps from `source` instead of the default
+    /// source ([`nonce::default_source`]: shared by the processes of the
+    /// host). A timestamp passed to `sign` still wins.
+    pub fn with_nonce_source(mut self, source: Arc<dyn NonceSource>) -> RemitQuickly {
+        self.nonces = Some(source);
+        self
+    }
+
+    fn next_nonce(&self) -> Result<i64> {
+        nonce::next(
+            self.nonces.as_ref(),
+            Scope {
+                scheme: Scheme::RemitQuickly,
+                key_id: &self.api_key,
+            },
+        )
+    }
+
     /// Signs a request whose fields are `body` (`None`: no body, signed as
-    /// `{}`). `timestamp` defaults to the process's increasing milliseconds.
+    /// `{}`). `timestamp` defaults to the next value of the signer's
+    /// nonce source.
     /// The returned body is the canonical JSON that was signed, or `None`
     /// when there was no body.
     pub fn sign(&self, body: Option<Body<'_>>, timestamp: Option<&str>) -> Result<SignedRequest> {
@@ -45,7 +68,7 @@ impl RemitQuickly {
                 t
             }
             None => {
-                default_timestamp = nonce::next_millis().to_string();
+                default_timestamp = self.next_nonce()?.to_string();
                 &default_timestamp
             }
         };
