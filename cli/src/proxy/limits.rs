@@ -25,6 +25,9 @@ pub enum Refusal {
     NoRoute,
     /// The scheme cannot sign this request: paysig's error.
     Unsignable(paysig::Error),
+    /// The nonce source (Redis, the host's directory) did not answer:
+    /// nothing is signed rather than risk a repeated nonce.
+    NoNonce(paysig::Error),
     /// The upstream could not be reached or broke the exchange.
     Unreachable(String),
     /// The upstream sent no answer within `--timeout`.
@@ -32,6 +35,15 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// A signing error: the nonce source's own is a 503, the rest a 400.
+    pub fn from_signing(error: paysig::Error) -> Refusal {
+        if error.code() == paysig::ErrorCode::NonceSourceUnavailable {
+            Refusal::NoNonce(error)
+        } else {
+            Refusal::Unsignable(error)
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             Refusal::AmbiguousLength(_) | Refusal::UnreadableBody | Refusal::Unsignable(_) => {
@@ -39,6 +51,7 @@ impl Refusal {
             }
             Refusal::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Refusal::NoRoute => StatusCode::NOT_FOUND,
+            Refusal::NoNonce(_) => StatusCode::SERVICE_UNAVAILABLE,
             Refusal::Unreachable(_) => StatusCode::BAD_GATEWAY,
             Refusal::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
         }
@@ -52,7 +65,7 @@ impl Refusal {
             Refusal::TooLarge(_) => "body_too_large",
             Refusal::UnreadableBody => "unreadable_body",
             Refusal::NoRoute => "no_route",
-            Refusal::Unsignable(error) => error.code().as_str(),
+            Refusal::Unsignable(error) | Refusal::NoNonce(error) => error.code().as_str(),
             Refusal::Unreachable(_) => "upstream_unreachable",
             Refusal::Timeout(_) => "upstream_timeout",
         }
@@ -66,6 +79,7 @@ impl Refusal {
             Refusal::UnreadableBody => "the request body could not be read".to_owned(),
             Refusal::NoRoute => "no profile takes this host and path".to_owned(),
             Refusal::Unsignable(error) => format!("cannot sign this request: {}", error.message()),
+            Refusal::NoNonce(error) => format!("no nonce to sign with: {}", error.message()),
             Refusal::Unreachable(why) => format!("the upstream is unreachable: {why}"),
             Refusal::Timeout(ms) => {
                 format!("the upstream did not answer within {ms} ms (--timeout)")

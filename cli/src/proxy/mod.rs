@@ -91,6 +91,11 @@ pub struct ProxyArgs {
     /// PGPrints: base64 (default) or hex.
     #[arg(long, conflicts_with = "config")]
     encoding: Option<String>,
+    /// Where nonces and timestamps come from: process, host, host:DIR or
+    /// redis://[:password@]host[:port][/db] (several replicas with one key)
+    /// [default: host].
+    #[arg(long, value_name = "SOURCE", conflicts_with = "config")]
+    nonce_source: Option<String>,
     /// Several profiles, routed by `Host` or path prefix: a TOML file (or
     /// JSON, named *.json). See the README.
     #[arg(long, value_name = "FILE")]
@@ -239,6 +244,7 @@ fn profiles(args: &ProxyArgs, file: &FileConfig) -> Result<Vec<Profile>> {
                 key: args.key.clone(),
                 content_type: args.content_type.clone(),
                 encoding: args.encoding.clone(),
+                nonce_source: args.nonce_source.clone(),
                 ..ProfileConfig::default()
             };
             return Ok(vec![profile(&config, &secret)?]);
@@ -297,14 +303,12 @@ fn profile(config: &ProfileConfig, secret: &str) -> Result<Profile> {
             upstream.url
         );
     }
-    let nonces = match config.nonce_source.as_deref() {
-        None | Some("process") => Nonces::Process,
-        Some(other) => {
-            return Err(in_profile(Error::invalid_argument(format!(
-                "nonce_source {other:?}: only \"process\" is available in this build"
-            ))))
-        }
-    };
+    let nonces = Nonces::new(
+        config.nonce_source.as_deref(),
+        scheme,
+        config.key.as_deref(),
+    )
+    .map_err(in_profile)?;
     Ok(Profile {
         route: Route::new(config.host.as_deref(), config.prefix.as_deref()).map_err(in_profile)?,
         name,
@@ -655,7 +659,7 @@ async fn proxy_request<'p>(
     } else {
         profile.signer.sign(&outgoing, &profile.nonces)
     }
-    .map_err(Refusal::Unsignable)?;
+    .map_err(Refusal::from_signing)?;
     outcome.nonce = signed.nonce;
 
     let mut headers = forward::request_headers(&parts.headers);
