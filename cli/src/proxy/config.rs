@@ -246,6 +246,26 @@ mod tests {
         std::fs::remove_dir_all(&dir).ok();
     }
 
+    /// The README's example config is one this parser takes.
+    #[test]
+    fn the_readme_example_parses() {
+        let readme = include_str!("../../../README.md");
+        let section = &readme[readme.find("## `paysig proxy`").expect("the section")..];
+        let block = section
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("a toml block");
+        let config: FileConfig = toml::from_str(block).expect("parses");
+        assert_eq!(config.profiles.len(), 2);
+        assert_eq!(config.profiles[0].nonce_source.as_deref(), Some("redis://paysig-redis:6379/0"));
+        for profile in &config.profiles {
+            assert!(parse_scheme(&profile.scheme).is_ok());
+            let route = Route::new(profile.host.as_deref(), profile.prefix.as_deref()).unwrap();
+            assert!(!route.is_catch_all());
+        }
+    }
+
     #[test]
     fn secret_files_lose_one_trailing_newline_only() {
         let path = std::env::temp_dir().join(format!("paysig-proxy-secret-{}", std::process::id()));

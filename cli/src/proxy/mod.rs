@@ -335,7 +335,7 @@ enum Listener {
     Unix(tokio::net::UnixListener, PathBuf),
 }
 
-async fn bind(address: &str) -> Result<Listener> {
+async fn bind(address: &str, signs: bool) -> Result<Listener> {
     if let Some(path) = address.strip_prefix("unix:") {
         #[cfg(unix)]
         {
@@ -362,7 +362,7 @@ async fn bind(address: &str) -> Result<Listener> {
             "--listen {address:?}: give HOST:PORT with an IP address (127.0.0.1:8480) or unix:PATH"
         ))
     })?;
-    if !socket.ip().is_loopback() {
+    if signs && !socket.ip().is_loopback() {
         eprintln!(
             "WARNING: listening on {socket}, beyond loopback: anyone who can reach this port \
              can send requests signed with your credentials. Restrict it (network policy, \
@@ -387,10 +387,10 @@ async fn serve(
 ) -> Result<()> {
     let mut listeners = Vec::new();
     for address in listen {
-        listeners.push((bind(address).await?, false));
+        listeners.push((bind(address, true).await?, false));
     }
     if let Some(address) = health_listen {
-        let listener = bind(address).await?;
+        let listener = bind(address, false).await?;
         listeners.push((listener, true));
     }
     for profile in &proxy.profiles {

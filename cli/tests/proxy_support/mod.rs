@@ -464,6 +464,8 @@ pub enum Client {
     PythonRequests,
     /// php -n: no ini, so no FFI (and no paysig) — plain streams.
     Php,
+    /// Node's built-in fetch: the README's Node example.
+    Node,
 }
 
 /// Whether a tool is here. Missing: fails the test when CI is set, else
@@ -477,6 +479,10 @@ pub fn have(client: Client) -> bool {
             .is_ok_and(|o| o.status.success()),
         Client::Php => Command::new("php")
             .args(["-n", "-r", "exit(extension_loaded('ffi') ? 1 : 0);"])
+            .output()
+            .is_ok_and(|o| o.status.success()),
+        Client::Node => Command::new("node")
+            .args(["-e", "process.exit(typeof fetch === 'function' ? 0 : 1)"])
             .output()
             .is_ok_and(|o| o.status.success()),
     };
@@ -523,6 +529,15 @@ pub fn post(client: Client, url: &str, body: &str) -> (u16, String) {
                    $b = file_get_contents($argv[1], false, $c);
                    preg_match('{^HTTP/\S+ (\d+)}', $http_response_header[0], $m);
                    echo $b, "\n", $m[1];"#,
+                url,
+                body,
+            ])
+            .output(),
+        Client::Node => Command::new("node")
+            .args([
+                "-e",
+                "fetch(process.argv[1], {method: 'POST', headers: {'content-type': 'application/json'}, body: process.argv[2]})\n\
+                 .then(async (r) => process.stdout.write((await r.text()) + '\\n' + r.status));",
                 url,
                 body,
             ])
