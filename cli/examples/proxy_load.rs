@@ -37,7 +37,9 @@ fn options() -> Options {
         signer: None,
     };
     while let Some(flag) = args.next() {
-        let value = args.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        let value = args
+            .next()
+            .unwrap_or_else(|| panic!("{flag} needs a value"));
         match flag.as_str() {
             "--url" => options.url = value.parse().expect("a URL"),
             "--requests" => options.requests = value.parse().expect("a count"),

@@ -27,10 +27,15 @@ const BODY: &str = r#"{"amount": "100.00", "rate": 1.50, "note": "café", "items
 
 #[test]
 fn every_scheme_is_accepted_over_plain_http_and_tls() {
-    let clients: Vec<Client> = [Client::Curl, Client::PythonRequests, Client::Php, Client::Node]
-        .into_iter()
-        .filter(|c| have(*c))
-        .collect();
+    let clients: Vec<Client> = [
+        Client::Curl,
+        Client::PythonRequests,
+        Client::Php,
+        Client::Node,
+    ]
+    .into_iter()
+    .filter(|c| have(*c))
+    .collect();
     let ca_file = test_ca().ca_file.to_str().expect("path").to_owned();
     for scheme in SCHEMES {
         let upstream = serve(scheme);

@@ -258,7 +258,10 @@ mod tests {
             .expect("a toml block");
         let config: FileConfig = toml::from_str(block).expect("parses");
         assert_eq!(config.profiles.len(), 2);
-        assert_eq!(config.profiles[0].nonce_source.as_deref(), Some("redis://paysig-redis:6379/0"));
+        assert_eq!(
+            config.profiles[0].nonce_source.as_deref(),
+            Some("redis://paysig-redis:6379/0")
+        );
         for profile in &config.profiles {
             assert!(parse_scheme(&profile.scheme).is_ok());
             let route = Route::new(profile.host.as_deref(), profile.prefix.as_deref()).unwrap();
