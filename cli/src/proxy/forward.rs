@@ -87,21 +87,29 @@ pub struct Upstream {
 
 impl Upstream {
     pub fn parse(url: &str) -> Result<Upstream> {
+        // Error messages quote the URL, unless it may hold a password.
+        let shown = if url.contains('@') { "(withheld)" } else { url };
         let uri: Uri = url
             .parse()
-            .map_err(|_| Error::invalid_argument(format!("the upstream {url:?} is not a URL")))?;
+            .map_err(|_| Error::invalid_argument(format!("the upstream {shown:?} is not a URL")))?;
         let scheme = uri.scheme_str().unwrap_or("");
         if scheme != "https" && scheme != "http" {
             return Err(Error::invalid_argument(format!(
-                "the upstream {url:?} must start with https:// (or http:// for a local one)"
+                "the upstream {shown:?} must start with https:// (or http:// for a local one)"
             )));
         }
-        let authority = uri
-            .authority()
-            .ok_or_else(|| Error::invalid_argument(format!("the upstream {url:?} has no host")))?;
+        let authority = uri.authority().ok_or_else(|| {
+            Error::invalid_argument(format!("the upstream {shown:?} has no host"))
+        })?;
+        if authority.as_str().contains('@') {
+            // Credentials in a URL end up in logs and /healthz: refused.
+            return Err(Error::invalid_argument(
+                "the upstream URL holds credentials (user@): give secrets by environment or file",
+            ));
+        }
         if uri.query().is_some() {
             return Err(Error::invalid_argument(format!(
-                "the upstream {url:?} has a query string: give only scheme, host and base path"
+                "the upstream {shown:?} has a query string: give only scheme, host and base path"
             )));
         }
         let host = HeaderValue::from_str(authority.as_str())
@@ -258,6 +266,10 @@ mod tests {
             .is_plain_remote());
         assert!(Upstream::parse("ftp://x").is_err());
         assert!(Upstream::parse("https://x/?q=1").is_err());
+        for url in ["https://u:hunter2@x/", "ftp://u:hunter2@x/"] {
+            let error = Upstream::parse(url).err().unwrap();
+            assert!(!error.message().contains("hunter2"), "{}", error.message());
+        }
     }
 
     #[test]
