@@ -5,6 +5,7 @@
 # straight to `paysig serve` (the baseline), then unsigned through
 # `paysig proxy` to the same serve. Same count, same concurrency, one run,
 # side by side; the proxy's RSS after each round of REQUESTS.
+# PROXY_ARGS adds flags to the proxy (e.g. "--threads 1").
 #
 #   REQUESTS=200000 CONCURRENCY=32 ROUNDS=1 bash tests/proxy/bench.sh
 set -euo pipefail
@@ -41,7 +42,7 @@ serve_pid=$!
 pids+=($serve_pid)
 serve_port=$(port_of "$tmp/serve.out")
 "$BIN" proxy pgprints --upstream "http://127.0.0.1:$serve_port" --secret-env BENCH_SECRET \
-  --listen 127.0.0.1:0 --log off >"$tmp/proxy.out" 2>/dev/null &
+  --listen 127.0.0.1:0 --log off ${PROXY_ARGS:-} >"$tmp/proxy.out" 2>/dev/null &
 proxy_pid=$!
 pids+=($proxy_pid)
 proxy_port=$(port_of "$tmp/proxy.out")
