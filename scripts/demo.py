@@ -111,6 +111,65 @@ def shorten(text, width=76):
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
+def start_listening(args, env):
+    """Starts `paysig ...` and returns (process, URL of its first
+    `listening on` line); None when it does not start."""
+    try:
+        process = subprocess.Popen(args, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.DEVNULL, text=True)
+    except OSError:
+        return None
+    line = process.stdout.readline().strip()
+    if not line.startswith("listening on "):
+        process.kill()
+        process.wait()
+        return None
+    return process, line[len("listening on "):]
+
+
+def proxy_demo():
+    """One request from a client with no paysig library (Python's urllib)
+    through `paysig proxy`, which signs it, to `paysig serve` standing in
+    for OnchainPay. True when the sandbox accepted it."""
+    import urllib.error
+    import urllib.request
+
+    print(paint("paysig proxy", "1") + " — a client with no paysig library")
+    env = dict(os.environ, PAYSIG_DEMO_SECRET="demo-proxy-secret")
+    key = ["--key", "demo-public-key", "--secret-env", "PAYSIG_DEMO_SECRET"]
+    processes = []
+    try:
+        serve = start_listening([PAYSIG, "serve", "onchainpay", "--port", "0", *key], env)
+        if serve is None:
+            print(f"    {'proxy':<7} " + paint("not built (make demo-cli)", "33"))
+            return None
+        processes.append(serve[0])
+        proxy = start_listening([PAYSIG, "proxy", "onchainpay", "--upstream", serve[1], *key,
+                                 "--listen", "127.0.0.1:0", "--log", "off"], env)
+        if proxy is None:
+            print(f"    {'proxy':<7} " + paint("did not start", "31"))
+            return False
+        processes.append(proxy[0])
+        body = b'{"amount": "100.00", "currency": "USDT"}'
+        url = proxy[1] + "/api/v1/invoices"
+        print(f"  urllib POST {url}  {body.decode()}  (no signature, no secret)")
+        request = urllib.request.Request(url, data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                status, text = response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            status, text = error.code, error.read().decode()
+        mark = paint("✓", "32") if status == 200 else paint("✗", "31")
+        print(f"  proxy signed it; paysig serve (OnchainPay rules) answered {status} {text}  {mark}")
+        return status == 200
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=10)
+        print()
+
+
 def main():
     langs = languages()
     built = set()        # languages that ran at least once
@@ -154,6 +213,10 @@ def main():
                 print(f"    {lang:<7} {shorten(str(got), 64)}  " + paint("✗", "31"))
         print()
 
+    proxied = proxy_demo()
+    if proxied is False:
+        print(paint("FAILED: the request through paysig proxy was refused", "31"))
+        return 1
     if disagreements:
         names = ", ".join(f"{lang} on {provider}" for provider, lang in disagreements)
         print(paint(f"FAILED: signatures differ from the vectors: {names}", "31"))

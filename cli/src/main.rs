@@ -13,6 +13,7 @@ mod http_request;
 mod input;
 mod nonce_source;
 mod output;
+mod proxy;
 mod request;
 mod request_log;
 mod responses;
@@ -51,6 +52,9 @@ enum Command {
     /// A local sandbox on 127.0.0.1 that verifies requests as the provider
     /// does.
     Serve(serve::ServeArgs),
+    /// A signing sidecar: signs each request that passes through and
+    /// forwards it to the provider.
+    Proxy(proxy::ProxyArgs),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +65,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => return explain::main(&args),
         Command::Verify(args) => return verify::main(&args),
         Command::Serve(args) => return serve::main(&args),
+        Command::Proxy(args) => return proxy::main(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
