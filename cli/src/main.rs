@@ -6,6 +6,7 @@
 //! errors exit 2 as well).
 
 mod canonicalize;
+mod completions;
 mod explain;
 mod http_request;
 mod input;
@@ -18,7 +19,7 @@ mod verify;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Sign, explain and canonicalize requests for the Cryptopay, Aquapay,
 /// RemitQuickly, PGPrints and OnchainPay APIs, byte for byte as the
@@ -46,6 +47,8 @@ enum Command {
     /// A local sandbox on 127.0.0.1 that verifies requests as the provider
     /// does.
     Serve(serve::ServeArgs),
+    /// Print shell completions (bash, zsh, fish) or the man page (man).
+    Completions(completions::CompletionsArgs),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => explain::run(&args),
         Command::Verify(args) => return verify::main(&args),
         Command::Serve(args) => return serve::main(&args),
+        Command::Completions(args) => return completions::main(&args, Cli::command()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
