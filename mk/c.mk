@@ -68,6 +68,10 @@ $(C_BUILD)/lib/.built: $(C_SOURCES)
 	mkdir -p $(C_BUILD)/lib
 	ln -sf $(C_RELEASE)/libpaysig.so $(C_BUILD)/lib/libpaysig.so
 	ln -sf $(C_RELEASE)/libpaysig.so $(C_BUILD)/lib/libpaysig.so.0
+	ln -sf $(C_RELEASE)/libpaysig.a $(C_BUILD)/lib/libpaysig.a
+	mkdir -p $(ROOT)/build/pkgconfig
+	sed -e 's|@LIBDIR@|$(C_BUILD)/lib|; s|@INCLUDEDIR@|$(ROOT)/include|; s|@VERSION@|$(C_VERSION)|' \
+	  $(ROOT)/packaging/paysig-uninstalled.pc.in > $(ROOT)/build/pkgconfig/paysig-uninstalled.pc
 	touch $@
 
 header: $(CBINDGEN)
