@@ -23,8 +23,9 @@ setup-dist: setup-python $(VENV)/.requirements-dist.txt
 	@if ! command -v php-fpm8.2 >/dev/null || ! command -v composer >/dev/null \
 	    || ! command -v unzip >/dev/null || ! command -v cgi-fcgi >/dev/null \
 	    || ! command -v pkg-config >/dev/null || ! command -v objdump >/dev/null \
-	    || ! command -v dpkg-deb >/dev/null || [ ! -f /usr/share/php/GuzzleHttp/autoload.php ]; then \
-	  apt-get update && apt-get install -y php8.2-fpm php-cli composer unzip libfcgi-bin \
+	    || ! command -v dpkg-deb >/dev/null || [ ! -f /usr/share/php/GuzzleHttp/autoload.php ] \
+	    || ! php -r 'exit(extension_loaded("zip") ? 0 : 1);' 2>/dev/null; then \
+	  apt-get update && apt-get install -y php8.2-fpm php-cli php8.2-zip composer unzip libfcgi-bin \
 	    pkg-config binutils dpkg php-guzzlehttp-guzzle; \
 	fi
 
