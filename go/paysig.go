@@ -9,16 +9,24 @@
 // Errors are *Error values that match the sentinels (ErrInvalidJSON,
 // ErrInvalidSignature, ...) with errors.Is.
 //
-// Linking: by default the static library target/release/libpaysig.a of
-// the source tree (build it with `make lib-c`); with the build tag
-// paysig_dynamic, the installed shared library found through pkg-config.
+// Linking: libpaysig through pkg-config (`pkg-config paysig`): the
+// libpaysig-dev package, or the release tarball with PKG_CONFIG_PATH set
+// to its lib/pkgconfig. With the build tag paysig_static the binary is
+// linked statically (`pkg-config --static`, -static). In the paysig
+// source tree, make points PKG_CONFIG_PATH at build/pkgconfig, whose
+// paysig-uninstalled.pc names the tree's build.
 package paysig
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../include
-#cgo !paysig_dynamic LDFLAGS: ${SRCDIR}/../target/release/libpaysig.a -lgcc_s -lutil -lrt -lpthread -lm -ldl
-#cgo paysig_dynamic pkg-config: paysig
+#cgo !paysig_static pkg-config: paysig
+#cgo paysig_static pkg-config: --static paysig
+#cgo paysig_static LDFLAGS: -static
 #include <stdlib.h>
+#if defined(__has_include)
+#if !__has_include("paysig.h")
+#error "paysig.h (libpaysig) was not found: install libpaysig-dev, or unpack the paysig release tarball and set PKG_CONFIG_PATH=DIR/lib/pkgconfig (see the Go package's README)"
+#endif
+#endif
 #include "paysig.h"
 */
 import "C"

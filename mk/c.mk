@@ -13,8 +13,10 @@
 #                 vector file through tests/conformance/run.sh c; then
 #                 `make install` into a temporary prefix and a pkg-config
 #                 build of tests/c/example.c
-#   install       PREFIX (default /usr/local), LIBDIR, DESTDIR
-#   demo-c        build the example against the tree
+#   install       PREFIX (default /usr/local), LIBDIR, BINDIR, DESTDIR:
+#                 libpaysig, the headers, paysig.pc and the paysig command
+#   demo-c        build the example (libpaysig only) and the conformance
+#                 runner (cJSON, installed when missing) against the tree
 #   bench-c       sign per scheme from C, and core vs the C ABI from Rust
 #                 (ffi/src/overhead.rs; not part of `test`)
 
@@ -44,6 +46,7 @@ C_TESTS := $(C_BUILD)/test_errors $(C_BUILD)/test_tokens $(C_BUILD)/test_into $(
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
 DESTDIR ?=
 
 .PHONY: setup-c lib-c header check-header test-c install demo-c bench-c c-conformance-runner
@@ -69,6 +72,10 @@ $(C_BUILD)/lib/.built: $(C_SOURCES)
 	mkdir -p $(C_BUILD)/lib
 	ln -sf $(C_RELEASE)/libpaysig.so $(C_BUILD)/lib/libpaysig.so
 	ln -sf $(C_RELEASE)/libpaysig.so $(C_BUILD)/lib/libpaysig.so.0
+	ln -sf $(C_RELEASE)/libpaysig.a $(C_BUILD)/lib/libpaysig.a
+	mkdir -p $(ROOT)/build/pkgconfig
+	sed -e 's|@LIBDIR@|$(C_BUILD)/lib|; s|@INCLUDEDIR@|$(ROOT)/include|; s|@VERSION@|$(C_VERSION)|' \
+	  $(ROOT)/packaging/paysig-uninstalled.pc.in > $(ROOT)/build/pkgconfig/paysig-uninstalled.pc
 	touch $@
 
 header: $(CBINDGEN)
@@ -121,7 +128,7 @@ test-c: check-header $(C_TESTS)
 .PHONY: test-c-install
 test-c-install: $(C_BUILD)/lib/.built
 	@prefix=$$(mktemp -d); trap 'rm -rf "$$prefix"' EXIT; \
-	$(MAKE) --no-print-directory -s install PREFIX="$$prefix" DESTDIR= LIBDIR="$$prefix/lib" INCLUDEDIR="$$prefix/include"; \
+	$(MAKE) --no-print-directory -s install PREFIX="$$prefix" DESTDIR= LIBDIR="$$prefix/lib" INCLUDEDIR="$$prefix/include" BINDIR="$$prefix/bin"; \
 	export PKG_CONFIG_PATH="$$prefix/lib/pkgconfig"; \
 	cc -Wall -Wextra -Werror -o "$$prefix/example" $(ROOT)/tests/c/example.c $$(pkg-config --cflags --libs paysig); \
 	want=$$($(PYTHON) -c 'import json,sys; print(json.load(open(sys.argv[1]))["cases"][0]["expect"]["headers"]["x-api-signature"])' $(ROOT)/tests/vectors/onchainpay.json); \
@@ -129,11 +136,16 @@ test-c-install: $(C_BUILD)/lib/.built
 	if [ "$$got" != "$$want" ]; then \
 	  echo "test-c-install: FAIL: the installed example printed '$$got', the vector says '$$want'" >&2; exit 1; \
 	fi; \
-	echo "test-c-install: 1 passed, 0 failed (make install + cc example.c \$$(pkg-config --cflags --libs paysig))"
+	if [ "$$("$$prefix/bin/paysig" --version)" != "paysig $(C_VERSION)" ]; then \
+	  echo "test-c-install: FAIL: make install did not install the paysig command" >&2; exit 1; \
+	fi; \
+	echo "test-c-install: 2 passed, 0 failed (make install + cc example.c \$$(pkg-config --cflags --libs paysig); bin/paysig)"
 
 install: $(C_BUILD)/lib/.built
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/paysig
-	install -m 0755 $(C_RELEASE)/libpaysig.so $(DESTDIR)$(LIBDIR)/libpaysig.so.$(C_VERSION)
+	$(CARGO) build --quiet --release -p paysig-cli
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/paysig $(DESTDIR)$(BINDIR)
+	install -s -m 0755 $(C_RELEASE)/paysig $(DESTDIR)$(BINDIR)/paysig
+	install -s -m 0755 $(C_RELEASE)/libpaysig.so $(DESTDIR)$(LIBDIR)/libpaysig.so.$(C_VERSION)
 	ln -sf libpaysig.so.$(C_VERSION) $(DESTDIR)$(LIBDIR)/libpaysig.so.0
 	ln -sf libpaysig.so.0 $(DESTDIR)$(LIBDIR)/libpaysig.so
 	install -m 0644 $(C_RELEASE)/libpaysig.a $(DESTDIR)$(LIBDIR)/libpaysig.a
@@ -142,7 +154,20 @@ install: $(C_BUILD)/lib/.built
 	  $(ROOT)/ffi/paysig.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/paysig.pc
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v ldconfig >/dev/null; then ldconfig; fi
 
-demo-c: $(C_BUILD)/example
+# The example needs only libpaysig; the demo's C line (tests/conformance/
+# c.sh) reads the vector files with cJSON, installed here when missing so
+# that `make demo` works before `make test`.
+.PHONY: setup-demo-c
+setup-demo-c:
+	@if [ ! -f /usr/include/cjson/cJSON.h ] || ! command -v cc >/dev/null; then \
+	  apt-get update && apt-get install -y libcjson-dev gcc; \
+	fi
+
+$(C_BUILD)/example: $(ROOT)/tests/c/example.c $(ROOT)/include/paysig.h $(C_BUILD)/lib/.built
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra -Werror -I$(ROOT)/include -o $@ $< $(C_LDFLAGS)
+
+demo-c: setup-demo-c $(C_BUILD)/example c-conformance-runner
 
 bench-c: $(C_BUILD)/bench
 	$(C_BUILD)/bench

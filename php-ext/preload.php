@@ -11,9 +11,11 @@ declare(strict_types=1);
  *     opcache.preload_user=www-data        ; when FPM starts as root
  *
  * It writes the header with FFI_SCOPE "PAYSIG" and FFI_LIB (the library's
- * absolute path) in front to build/paysig-preload.h beside this file (or
- * the system temp directory when that is not writable), and declares it
- * with FFI::load; every request then finds FFI::scope('PAYSIG').
+ * absolute path: the one bundled in this package for the running platform,
+ * lib/linux-x86_64-{gnu,musl}/, else the system's; never a build
+ * directory) in front to build/paysig-preload.h beside this file (or the
+ * system temp directory when that is not writable), and declares it with
+ * FFI::load; every request then finds FFI::scope('PAYSIG').
  *
  * When FPM runs as root with opcache.preload_user, FFI::load inside
  * preloading fails before PHP 8.3 (php-src#4842): write the header once
@@ -54,6 +56,20 @@ $write = static function (string $path, string $text): string {
 };
 
 $files = Library::locate();
+// FFI_LIB must outlive the build that made it: the library bundled in the
+// package (the release's dist archive) or the system's is used in place,
+// but the paysig repository's own target/release build is copied beside
+// the header first, so a `cargo clean` cannot break the server's next start.
+$build = realpath(Library::repositoryBuild());
+if ($build !== false && $files['library'] === $build) {
+    $bytes = (string) file_get_contents($build);
+    $name = 'libpaysig-' . substr(hash('sha256', $bytes), 0, 16) . '.so';
+    try {
+        $files['library'] = $write(__DIR__ . '/build/' . $name, $bytes);
+    } catch (RuntimeException) {
+        $files['library'] = $write(sys_get_temp_dir() . '/' . $name, $bytes);
+    }
+}
 $text = Library::preloadHeader($files['library'], $files['header']);
 
 if (PHP_SAPI === 'cli' && ($argv[1] ?? null) === '--write-header') {

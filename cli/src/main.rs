@@ -6,6 +6,7 @@
 //! errors exit 2 as well).
 
 mod canonicalize;
+mod completions;
 mod envelope;
 mod explain;
 mod explanation;
@@ -24,7 +25,7 @@ mod verify;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Sign, explain and canonicalize requests for the Cryptopay, Aquapay,
 /// RemitQuickly, PGPrints and OnchainPay APIs, byte for byte as the
@@ -55,6 +56,8 @@ enum Command {
     /// A signing sidecar: signs each request that passes through and
     /// forwards it to the provider.
     Proxy(proxy::ProxyArgs),
+    /// Print shell completions (bash, zsh, fish) or the man page (man).
+    Completions(completions::CompletionsArgs),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => return verify::main(&args),
         Command::Serve(args) => return serve::main(&args),
         Command::Proxy(args) => return proxy::main(&args),
+        Command::Completions(args) => return completions::main(&args, Cli::command()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

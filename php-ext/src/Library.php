@@ -20,10 +20,14 @@ use Paysig\Exception\PaysigException;
  *
  * Where the library comes from, first match wins:
  *  1. the FFI scope "PAYSIG", when preload.php or ffi.preload declared it;
- *  2. PAYSIG_LIB (a library file) and PAYSIG_HEADER (paysig_ffi.h);
- *  3. the library bundled in the package (lib/linux-x86_64/...) or built in
- *     the paysig repository this package sits in (target/release);
- *  4. the system's libpaysig.so.0 (make install, a distribution package).
+ *  2. an explicit choice: Library::useFiles(), else PAYSIG_LIB (a library
+ *     file) and PAYSIG_HEADER (paysig_ffi.h);
+ *  3. the library bundled in the package for the running platform
+ *     (lib/linux-x86_64-gnu/ or lib/linux-x86_64-musl/, from the release's
+ *     dist archive), or built in the paysig repository this package sits
+ *     in (target/release);
+ *  4. the system's libpaysig.so.0 (the libpaysig0 Debian package, the
+ *     release tarball, make install).
  */
 final class Library
 {
@@ -65,6 +69,24 @@ final class Library
     {
         self::$ffi = null;
         self::$source = '';
+    }
+
+    /** The caller's explicit library file and header (useFiles). */
+    private static ?string $explicitLibrary = null;
+    private static ?string $explicitHeader = null;
+
+    /**
+     * Loads libpaysig from $library (and its FFI declarations from
+     * $header, default: the bundled or installed paysig_ffi.h) instead
+     * of searching; call it before the first signature. It wins over
+     * PAYSIG_LIB and PAYSIG_HEADER, and is never replaced silently by
+     * another library.
+     */
+    public static function useFiles(string $library, ?string $header = null): void
+    {
+        self::$explicitLibrary = $library;
+        self::$explicitHeader = $header;
+        self::reset();
     }
 
     private static function load(): FFI
@@ -116,9 +138,11 @@ final class Library
         }
         throw new LibraryLoadException(
             "libpaysig was not found. Paths tried, in order:\n  - " . implode("\n  - ", $tried) . "\n"
-            . 'Set PAYSIG_LIB to the library file (and PAYSIG_HEADER to paysig_ffi.h if it is elsewhere), '
-            . "build it in the paysig repository with `make lib-c`, or install it system-wide with "
-            . "`make install` (then run ldconfig). Machine: " . php_uname('s') . ' ' . php_uname('m') . '.'
+            . 'The release\'s Composer archive (paysig-php-VERSION.zip) bundles libpaysig for '
+            . 'linux-x86_64-gnu and linux-x86_64-musl; on another platform install the system library '
+            . '(the libpaysig0 Debian package, or the release tarball\'s lib/ in /usr/local/lib, then ldconfig), '
+            . 'set PAYSIG_LIB to the library file (and PAYSIG_HEADER to paysig_ffi.h if it is elsewhere), '
+            . 'or build it in the paysig repository with `make lib-c`. Platform: ' . self::platform() . '.'
         );
     }
 
@@ -212,6 +236,9 @@ final class Library
     /** @return list<string> */
     public static function headerCandidates(): array
     {
+        if (self::$explicitHeader !== null) {
+            return [self::$explicitHeader];
+        }
         $env = getenv('PAYSIG_HEADER');
         if (is_string($env) && $env !== '') {
             return [$env];
@@ -233,16 +260,18 @@ final class Library
      */
     public static function libraryCandidates(): array
     {
+        // An explicit choice is never silently replaced by another library.
+        if (self::$explicitLibrary !== null) {
+            return [self::$explicitLibrary];
+        }
         $env = getenv('PAYSIG_LIB');
         if (is_string($env) && $env !== '') {
-            // An explicit choice is never silently replaced by another library.
             return [$env];
         }
         $package = dirname(__DIR__);
-        $platform = strtolower(PHP_OS_FAMILY) . '-' . php_uname('m') . (self::isMusl() ? '-musl' : '');
         return [
-            $package . '/lib/' . $platform . '/libpaysig.so',
-            dirname($package) . '/target/release/libpaysig.so',
+            $package . '/lib/' . self::platform() . '/libpaysig.so', // the dist archive
+            self::repositoryBuild(),
             '/usr/local/lib/libpaysig.so.0',
             '/usr/lib/' . php_uname('m') . '-linux-gnu/libpaysig.so.0',
             '/usr/lib/libpaysig.so.0',
@@ -250,9 +279,31 @@ final class Library
         ];
     }
 
+    /** libpaysig as `make lib-c` builds it when this package sits in the paysig repository. */
+    public static function repositoryBuild(): string
+    {
+        return dirname(__DIR__, 2) . '/target/release/libpaysig.so';
+    }
+
+    /** The bundled library's directory name for this machine, e.g. "linux-x86_64-gnu". */
+    public static function platform(): string
+    {
+        $os = strtolower(PHP_OS_FAMILY);
+        return $os . '-' . php_uname('m') . ($os === 'linux' ? (self::isMusl() ? '-musl' : '-gnu') : '');
+    }
+
+    /**
+     * Whether this PHP runs on musl (Alpine): the C library mapped into
+     * the process names itself. (Not the mere presence of /lib/ld-musl-*:
+     * Debian's musl package installs it beside glibc.)
+     */
     private static function isMusl(): bool
     {
-        return PHP_OS_FAMILY === 'Linux' && glob('/lib/ld-musl-*') !== [];
+        $maps = @file_get_contents('/proc/self/maps');
+        if (is_string($maps) && $maps !== '') {
+            return str_contains($maps, '/ld-musl-') || str_contains($maps, '/libc.musl-');
+        }
+        return glob('/lib/ld-musl-*') !== [] && glob('/lib*/ld-linux-*') === [];
     }
 
     private static function checkAbi(FFI $ffi): FFI
