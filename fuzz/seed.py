@@ -62,8 +62,11 @@ def main() -> None:
         spec = case["input"]
         index = TARGETS.index(spec["scheme"])
         flags = index
-        if spec.get("nonce_policy") == "unique":
+        policy = spec.get("nonce_policy", "unique")
+        if policy == "increasing":
             flags |= 16
+        elif policy == "timestamp":
+            flags |= 128
         if spec["now_ms"] == 1547033085000:
             flags |= 64
         for request in spec["requests"]:
@@ -78,7 +81,7 @@ def main() -> None:
             keys = [(k, s) for k, secrets in spec["keys"].items() for s in secrets][:3]
             framed += bytes([len(keys)]) + b"".join(arg(k) + arg(s) for k, s in keys)
             framed += (30000).to_bytes(8, "little") + spec["now_ms"].to_bytes(8, "little")
-            framed += arg(spec.get("nonce_policy", "increasing")) + bytes([100])
+            framed += arg(spec.get("nonce_policy", "unique")) + bytes([100])
             framed += arg(request["method"]) + arg(request["path"]) + arg(body)
             framed += bytes([len(request["headers"]) % 8])
             framed += b"".join(arg(n) + arg(v) for n, v in request["headers"][:7])

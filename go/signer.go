@@ -46,6 +46,55 @@ func (s *Signed) Header(name string) string {
 type signer struct {
 	mu     sync.RWMutex // Close excludes signing; signing is concurrent
 	handle *C.paysig_signer
+	// A NonceFunc source is asked in Go before each sign without an
+	// explicit nonce (no Go callback runs inside the C library).
+	nonceFunc     *NonceSource
+	scheme, keyID string
+}
+
+// newNonceSigner is newSigner for the schemes with nonces, applying opts.
+func newNonceSigner(scheme, keyID, secret string, opts []SignerOption) (*signer, error) {
+	s, err := newSigner(scheme, keyID, secret)
+	if err != nil {
+		return nil, err
+	}
+	var o signerOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	switch source := o.nonceSource; {
+	case source == nil:
+	case source.next != nil:
+		s.nonceFunc, s.scheme, s.keyID = source, scheme, keyID
+	default:
+		// A new handle that takes its nonces from the source.
+		var handle *C.paysig_signer
+		var cerr *C.paysig_error
+		code := C.paysig_signer_with_nonce_source(s.handle, source.handle, &handle, &cerr)
+		runtime.KeepAlive(source)
+		if code != C.PAYSIG_RESULT_OK {
+			s.Close()
+			return nil, newError(code, cerr)
+		}
+		s.mu.Lock()
+		C.paysig_signer_free(s.handle)
+		s.handle = handle
+		s.mu.Unlock()
+	}
+	return s, nil
+}
+
+// defaultNonce is nonce, or the NonceFunc source's value when nonce is ""
+// and the signer has one; "" leaves the choice to the library's source.
+func (s *signer) defaultNonce(nonce string) (string, error) {
+	if nonce != "" || s.nonceFunc == nil {
+		return nonce, nil
+	}
+	value, err := s.nonceFunc.Next(s.scheme, s.keyID)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(value, 10), nil
 }
 
 func newSigner(scheme, keyID, secret string) (*signer, error) {
@@ -148,8 +197,9 @@ func (c *Cryptopay) Sign(r CryptopayRequest) (*Signed, error) {
 type Aquapay struct{ *signer }
 
 // NewAquapay returns an Aquapay signer for an API key and secret.
-func NewAquapay(apiKey, apiSecret string) (*Aquapay, error) {
-	s, err := newSigner("aquapay", apiKey, apiSecret)
+// Options: WithNonceSource (default: the host source).
+func NewAquapay(apiKey, apiSecret string, opts ...SignerOption) (*Aquapay, error) {
+	s, err := newNonceSigner("aquapay", apiKey, apiSecret, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -157,9 +207,12 @@ func NewAquapay(apiKey, apiSecret string) (*Aquapay, error) {
 }
 
 // Sign signs a request; path may carry a query string, which is not
-// signed. nonce "" means the process's next strictly increasing
-// millisecond count.
+// signed. nonce "" means the next value of the signer's nonce source.
 func (a *Aquapay) Sign(method, path, nonce string) (*Signed, error) {
+	nonce, err := a.defaultNonce(nonce)
+	if err != nil {
+		return nil, err
+	}
 	mp, mn := str(method)
 	pp, pn := str(path)
 	np, nn := optionalStr(nonce)
@@ -173,8 +226,9 @@ func (a *Aquapay) Sign(method, path, nonce string) (*Signed, error) {
 type RemitQuickly struct{ *signer }
 
 // NewRemitQuickly returns a RemitQuickly signer for an API key and secret.
-func NewRemitQuickly(apiKey, secret string) (*RemitQuickly, error) {
-	s, err := newSigner("remitquickly", apiKey, secret)
+// Options: WithNonceSource (default: the host source).
+func NewRemitQuickly(apiKey, secret string, opts ...SignerOption) (*RemitQuickly, error) {
+	s, err := newNonceSigner("remitquickly", apiKey, secret, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -182,9 +236,13 @@ func NewRemitQuickly(apiKey, secret string) (*RemitQuickly, error) {
 }
 
 // Sign signs a request whose fields are the JSON text bodyJSON (nil: no
-// body, signed as {}). timestamp "" means the process's next strictly
-// increasing millisecond count. StringToSign is the payload JSON.
+// body, signed as {}). timestamp "" means the next value of the signer's
+// nonce source. StringToSign is the payload JSON.
 func (r *RemitQuickly) Sign(bodyJSON []byte, timestamp string) (*Signed, error) {
+	timestamp, err := r.defaultNonce(timestamp)
+	if err != nil {
+		return nil, err
+	}
 	bp, bn := bytesArg(bodyJSON)
 	tp, tn := optionalStr(timestamp)
 	return r.sign(func(h *C.paysig_signer, out **C.paysig_signed, cerr **C.paysig_error) C.enum_paysig_result {
@@ -227,16 +285,17 @@ func (p *PGPrints) Sign(bodyJSON []byte) (*Signed, error) {
 type OnchainPay struct{ *signer }
 
 // NewOnchainPay returns an OnchainPay signer for a public and private key.
-func NewOnchainPay(publicKey, privateKey string) (*OnchainPay, error) {
-	s, err := newSigner("onchainpay", publicKey, privateKey)
+// Options: WithNonceSource (default: the host source).
+func NewOnchainPay(publicKey, privateKey string, opts ...SignerOption) (*OnchainPay, error) {
+	s, err := newNonceSigner("onchainpay", publicKey, privateKey, opts)
 	if err != nil {
 		return nil, err
 	}
 	return &OnchainPay{s}, nil
 }
 
-// Sign signs payloadJSON, a JSON object, with the process's next strictly
-// increasing millisecond count as its nonce. Body is the exact body to
+// Sign signs payloadJSON, a JSON object, with the next value of the
+// signer's nonce source as its nonce (a JSON number). Body is the exact body to
 // send.
 func (o *OnchainPay) Sign(payloadJSON []byte) (*Signed, error) {
 	return o.SignWithNonceJSON(payloadJSON, "")
@@ -249,8 +308,12 @@ func (o *OnchainPay) SignWithNonce(payloadJSON []byte, nonce int64) (*Signed, er
 
 // SignWithNonceJSON signs payloadJSON with a nonce given as a JSON literal:
 // a number (1643881172430) or a string ("\"abc\"", quotes included);
-// "" means automatic.
+// "" means the signer's nonce source.
 func (o *OnchainPay) SignWithNonceJSON(payloadJSON []byte, nonceJSON string) (*Signed, error) {
+	nonceJSON, err := o.defaultNonce(nonceJSON)
+	if err != nil {
+		return nil, err
+	}
 	pp, pn := bytesArg(payloadJSON)
 	np, nn := optionalStr(nonceJSON)
 	return o.sign(func(h *C.paysig_signer, out **C.paysig_signed, cerr **C.paysig_error) C.enum_paysig_result {

@@ -42,7 +42,8 @@ func WithFixedTime(t time.Time) VerifierOption {
 }
 
 // WithNoncePolicy sets how OnchainPay nonces are kept from replay:
-// "increasing" (the default) or "unique".
+// "unique" (the default: any value, once per key), "increasing" or
+// "timestamp" (milliseconds within the window, once).
 func WithNoncePolicy(policy string) VerifierOption {
 	return func(c *verifierConfig) { c.noncePolicy = policy }
 }

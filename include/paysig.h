@@ -198,6 +198,18 @@ typedef enum paysig_result {
 typedef struct paysig_error paysig_error;
 
 /**
+ * A source of nonces (and RemitQuickly timestamps): milliseconds since
+ * the epoch, never repeated and strictly increasing per scope (scheme and
+ * API key) for everything that shares the source.
+ *
+ * Made by one of the `paysig_nonce_source_*_new` functions, given to
+ * signers with `paysig_signer_with_nonce_source` (which keep their own
+ * reference: the handle may be freed right after), released with
+ * `paysig_nonce_source_free`. Safe to share between threads.
+ */
+typedef struct paysig_nonce_source paysig_nonce_source;
+
+/**
  * A signed request: headers, body, string to sign, signature.
  *
  * Created by the `paysig_*_sign` functions; immutable, so safe to read
@@ -547,6 +559,95 @@ enum paysig_result paysig_canonicalize_tokens(const uint8_t *tokens,
                                               struct paysig_error **error);
 
 /**
+ * A source for this process only: safe when no other process signs with
+ * the same keys. On success `*out_source` is a new handle.
+ */
+PAYSIG_MUST_USE
+enum paysig_result paysig_nonce_source_process_new(struct paysig_nonce_source **out_source,
+                                                   struct paysig_error **error);
+
+/**
+ * A source shared by every process of this user on this machine that
+ * names the same directory: one small memory-mapped file per scope.
+ * `dir` (optional): the directory, created with mode 0700 when missing;
+ * NULL is the default, `/dev/shm/paysig-UID` (`/tmp/paysig-UID` where
+ * there is no `/dev/shm`), the source of signers given none. Nothing is
+ * opened until the first nonce: a directory or file that cannot be used
+ * makes that sign fail with `PAYSIG_RESULT_NONCE_SOURCE_UNAVAILABLE`.
+ * Errors here: `PAYSIG_RESULT_INVALID_ARGUMENT` (invalid UTF-8, empty).
+ */
+PAYSIG_MUST_USE
+enum paysig_result paysig_nonce_source_host_new(const char *dir,
+                                                size_t dir_len,
+                                                struct paysig_nonce_source **out_source,
+                                                struct paysig_error **error);
+
+/**
+ * A source shared by every machine that uses the Redis at `url`
+ * (`redis://[:password@]host[:port][/db]`, `redis+unix:///path`): one
+ * round trip per nonce. `connect_timeout_ms` and `read_timeout_ms` bound
+ * the wait (0: 250 ms); past them, or when Redis is down, the sign fails
+ * with `PAYSIG_RESULT_NONCE_SOURCE_UNAVAILABLE`. It does not connect
+ * yet. Errors here: `PAYSIG_RESULT_INVALID_ARGUMENT` (a URL that cannot
+ * be read; the message does not repeat it).
+ */
+PAYSIG_MUST_USE
+enum paysig_result paysig_nonce_source_redis_new(const char *url,
+                                                 size_t url_len,
+                                                 uint64_t connect_timeout_ms,
+                                                 uint64_t read_timeout_ms,
+                                                 struct paysig_nonce_source **out_source,
+                                                 struct paysig_error **error);
+
+/**
+ * A source that calls `callback` for every nonce. paysig checks only
+ * that the value is not negative: uniqueness is the callback's.
+ *
+ * `callback(user_data, scheme, key_id, key_id_len, out_nonce)` gets
+ * `user_data` as it was given, the scheme name (NUL-terminated, static)
+ * and the API key (`key_id_len` bytes, NUL-terminated too); it writes the
+ * nonce (milliseconds since the epoch) to `*out_nonce` and returns 0, or
+ * returns any other value when it cannot (the sign then fails with
+ * `PAYSIG_RESULT_NONCE_SOURCE_UNAVAILABLE`). It may be called from many
+ * threads at once and must return: no longjmp, no exception (a C++
+ * exception reaching paysig aborts the process). `user_data` must stay
+ * valid, and usable from any thread, until the source and every signer
+ * given it are freed.
+ *
+ * Errors: `PAYSIG_RESULT_INVALID_ARGUMENT` (NULL callback).
+ */
+PAYSIG_MUST_USE
+enum paysig_result paysig_nonce_source_callback_new(int (*callback)(void *user_data,
+                                                                    const char *scheme,
+                                                                    const char *key_id,
+                                                                    size_t key_id_len,
+                                                                    int64_t *out_nonce),
+                                                    void *user_data,
+                                                    struct paysig_nonce_source **out_source,
+                                                    struct paysig_error **error);
+
+/**
+ * The next value of `source` for the scope (`scheme`, `key_id`), as a
+ * signer would take it: for callers that pass nonces themselves, and for
+ * tests. Errors: `PAYSIG_RESULT_NONCE_SOURCE_UNAVAILABLE` (with what to
+ * fix in the message), `PAYSIG_RESULT_INVALID_ARGUMENT` (unknown scheme,
+ * NULL, invalid UTF-8).
+ */
+PAYSIG_MUST_USE
+enum paysig_result paysig_nonce_source_next(const struct paysig_nonce_source *source,
+                                            const char *scheme,
+                                            size_t scheme_len,
+                                            const char *key_id,
+                                            size_t key_id_len,
+                                            int64_t *out_nonce,
+                                            struct paysig_error **error);
+
+/**
+ * Releases a source; signers given it keep working. NULL is accepted.
+ */
+void paysig_nonce_source_free(struct paysig_nonce_source *source);
+
+/**
  * The stable name of a result code: `"ok"`, `"invalid_json"`,
  * `"invalid_signature"`, `"panic"`... (`"unknown"` for a number that is no
  * code). The string is static: never free it. Safe from any thread.
@@ -624,6 +725,24 @@ enum paysig_result paysig_pgprints_signer_new(const char *secret_key,
 const char *paysig_signer_scheme(const struct paysig_signer *signer);
 
 /**
+ * A new signer like `signer` that takes its default nonces (RemitQuickly:
+ * timestamps) from `source` instead of the default source (the host's,
+ * `paysig_nonce_source_host_new` with NULL). `signer` is not changed, so
+ * it may be signing on other threads meanwhile; free both. The new
+ * signer keeps its own reference to the source. A nonce passed to a sign
+ * function still wins.
+ *
+ * On success `*out_signer` is a new handle to free with
+ * `paysig_signer_free`. Errors: `PAYSIG_RESULT_INVALID_ARGUMENT` (NULL,
+ * or a Cryptopay or PGPrints signer, whose schemes have no nonce).
+ */
+PAYSIG_MUST_USE
+enum paysig_result paysig_signer_with_nonce_source(const struct paysig_signer *signer,
+                                                   const struct paysig_nonce_source *source,
+                                                   struct paysig_signer **out_signer,
+                                                   struct paysig_error **error);
+
+/**
  * Releases a signer. NULL is accepted and does nothing.
  */
 void paysig_signer_free(struct paysig_signer *signer);
@@ -684,8 +803,8 @@ enum paysig_result paysig_cryptopay_sign_into(const struct paysig_signer *signer
 
 /**
  * Signs an Aquapay request: `method`, `path` (a query string is allowed
- * and not signed), `nonce` (NULL: the process's next strictly increasing
- * millisecond count; otherwise non-empty text).
+ * and not signed), `nonce` (NULL: the next value of the signer's nonce
+ * source; otherwise non-empty text).
  *
  * On success `*out_signed` is a new `paysig_signed` (headers `x-nonce`,
  * `x-api-key`, `x-signature`; no body) to free with `paysig_signed_free`.
@@ -723,7 +842,7 @@ enum paysig_result paysig_aquapay_sign_into(const struct paysig_signer *signer,
 /**
  * Signs a RemitQuickly request: `body_json` is the request's fields as a
  * JSON text (NULL: no body, signed as `{}`), `timestamp` (NULL: the
- * process's next strictly increasing millisecond count).
+ * signer's nonce source's next value).
  *
  * On success `*out_signed` is a new `paysig_signed` (headers `apikey`,
  * `payload`, `signature`; body: the canonical JSON that was signed, NULL
@@ -787,7 +906,7 @@ enum paysig_result paysig_pgprints_sign_into(const struct paysig_signer *signer,
  * Signs an OnchainPay request: `payload_json` is a JSON object; it gets a
  * `nonce` member as JavaScript's `payload.nonce = x` sets it. `nonce_json`
  * is the nonce as a JSON literal, a number (`1643881172430`) or a string
- * (`"abc"`, quotes included); NULL: the process's next strictly
+ * (`"abc"`, quotes included); NULL: the signer's nonce source's next
  * increasing millisecond count, as a number.
  *
  * On success `*out_signed` is a new `paysig_signed` (headers
@@ -841,7 +960,7 @@ enum paysig_result paysig_cryptopay_callback_sign(const char *callback_secret,
  * Creates a builder for verifiers of `scheme` (`cryptopay`,
  * `cryptopay-callback`, `aquapay`, `remitquickly`, `pgprints`,
  * `onchainpay`), with an empty keyring, the scheme's default tolerance,
- * the system clock and, for OnchainPay, the `increasing` nonce policy.
+ * the system clock and, for OnchainPay, the `unique` nonce policy.
  *
  * On success `*out_builder` is a new handle to free with
  * `paysig_verifier_builder_free`. Errors: `PAYSIG_RESULT_INVALID_ARGUMENT`
@@ -889,9 +1008,11 @@ enum paysig_result paysig_verifier_builder_set_now_ms(const struct paysig_verifi
                                                       struct paysig_error **error);
 
 /**
- * Sets how OnchainPay nonces are kept from replay: `increasing` (each
- * nonce greater than the last accepted for the key; the default) or
- * `unique` (a millisecond timestamp within the window, accepted once).
+ * Sets how OnchainPay nonces are kept from replay: `unique` (the
+ * default: any JSON number or string, accepted once per key within the
+ * retention, one hour), `increasing` (each nonce greater than the last
+ * accepted for the key) or `timestamp` (a millisecond timestamp within
+ * the window, accepted once).
  * Other schemes ignore it. Errors: `PAYSIG_RESULT_INVALID_ARGUMENT`
  * (another name, NULL, invalid UTF-8).
  */

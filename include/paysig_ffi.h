@@ -27,6 +27,8 @@ typedef enum paysig_result {
 
 typedef struct paysig_error paysig_error;
 
+typedef struct paysig_nonce_source paysig_nonce_source;
+
 typedef struct paysig_signed paysig_signed;
 
 typedef struct paysig_signer paysig_signer;
@@ -135,6 +137,40 @@ enum paysig_result paysig_canonicalize_tokens(const uint8_t *tokens,
                                               struct paysig_bytes **out,
                                               struct paysig_error **error);
 
+enum paysig_result paysig_nonce_source_process_new(struct paysig_nonce_source **out_source,
+                                                   struct paysig_error **error);
+
+enum paysig_result paysig_nonce_source_host_new(const char *dir,
+                                                size_t dir_len,
+                                                struct paysig_nonce_source **out_source,
+                                                struct paysig_error **error);
+
+enum paysig_result paysig_nonce_source_redis_new(const char *url,
+                                                 size_t url_len,
+                                                 uint64_t connect_timeout_ms,
+                                                 uint64_t read_timeout_ms,
+                                                 struct paysig_nonce_source **out_source,
+                                                 struct paysig_error **error);
+
+enum paysig_result paysig_nonce_source_callback_new(int (*callback)(void *user_data,
+                                                                    const char *scheme,
+                                                                    const char *key_id,
+                                                                    size_t key_id_len,
+                                                                    int64_t *out_nonce),
+                                                    void *user_data,
+                                                    struct paysig_nonce_source **out_source,
+                                                    struct paysig_error **error);
+
+enum paysig_result paysig_nonce_source_next(const struct paysig_nonce_source *source,
+                                            const char *scheme,
+                                            size_t scheme_len,
+                                            const char *key_id,
+                                            size_t key_id_len,
+                                            int64_t *out_nonce,
+                                            struct paysig_error **error);
+
+void paysig_nonce_source_free(struct paysig_nonce_source *source);
+
 const char *paysig_result_name(uint32_t code);
 
 const struct paysig_parts *paysig_signed_parts(const struct paysig_signed *signed_request);
@@ -164,6 +200,11 @@ enum paysig_result paysig_pgprints_signer_new(const char *secret_key,
                                               struct paysig_error **error);
 
 const char *paysig_signer_scheme(const struct paysig_signer *signer);
+
+enum paysig_result paysig_signer_with_nonce_source(const struct paysig_signer *signer,
+                                                   const struct paysig_nonce_source *source,
+                                                   struct paysig_signer **out_signer,
+                                                   struct paysig_error **error);
 
 void paysig_signer_free(struct paysig_signer *signer);
 

@@ -32,13 +32,14 @@ C_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1 -I$(ROOT)/include \
 # its SONAME as the loader looks for it.
 C_LDFLAGS := -L$(C_BUILD)/lib -Wl,-rpath,$(C_BUILD)/lib -lpaysig
 C_VALGRIND := valgrind --quiet --leak-check=full --errors-for-leak-kinds=all \
+	--suppressions=$(ROOT)/tests/c/valgrind.supp \
 	--show-leak-kinds=all --error-exitcode=1
 # 8 threads x 100,000 operations natively; memcheck serializes threads and
 # runs ~50x slower, so it gets a smaller count (the same code paths).
 C_THREAD_OPS := 100000
 C_THREAD_OPS_VALGRIND := 10000
 C_TESTS := $(C_BUILD)/test_errors $(C_BUILD)/test_tokens $(C_BUILD)/test_into $(C_BUILD)/test_threads \
-	$(C_BUILD)/test_cpp $(C_BUILD)/conformance $(C_BUILD)/test_hostile
+	$(C_BUILD)/test_cpp $(C_BUILD)/conformance $(C_BUILD)/test_hostile $(C_BUILD)/test_nonce
 
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
@@ -111,6 +112,8 @@ test-c: check-header $(C_TESTS)
 	$(C_BUILD)/test_threads $(C_THREAD_OPS)
 	$(C_VALGRIND) $(C_BUILD)/test_hostile 4
 	$(C_BUILD)/test_hostile 100
+	$(C_VALGRIND) $(C_BUILD)/test_nonce 8 200
+	$(C_BUILD)/test_nonce 8 20000
 	PAYSIG_C_VALGRIND=1 $(PYTHON) $(ROOT)/tests/conformance/check.py c
 	@$(MAKE) --no-print-directory test-c-install
 

@@ -3,6 +3,8 @@
 //! code produces. Every value shown comes from core's `SignedRequest`; the
 //! MAC's other encoding is the signature decoded, never a second signing.
 
+use std::process::ExitCode;
+
 use clap::Args;
 use paysig::mac::{Algorithm, Encoding};
 use paysig::schemes::Body;
@@ -19,12 +21,93 @@ pub struct ExplainArgs {
     scheme: Scheme,
     #[command(flatten)]
     request: RequestArgs,
+    /// A signature your code produced for this request: says whether it
+    /// matches and, if not, which input to check first (exit status 1).
+    #[arg(long, value_name = "SIG", allow_hyphen_values = true)]
+    signature: Option<String>,
 }
 
-pub fn run(args: &ExplainArgs) -> Result<()> {
-    let prepared = args.request.prepare(args.scheme)?;
-    let text = explain(&prepared)?;
-    input::write_stdout(text.as_bytes())
+/// Runs `explain`: exit 0, or 1 when `--signature` does not match, or 2
+/// when the request cannot be signed.
+pub fn main(args: &ExplainArgs) -> ExitCode {
+    let outcome = args.request.prepare(args.scheme).and_then(|prepared| {
+        let mut text = explain(&prepared)?;
+        let matches = match &args.signature {
+            Some(theirs) => {
+                let (matches, verdict) = compare(&prepared, theirs);
+                text.push_str(&verdict);
+                matches
+            }
+            None => true,
+        };
+        input::write_stdout(text.as_bytes())?;
+        Ok(matches)
+    });
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("error: {}: {}", error.code(), error.message());
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Whether `theirs` is this request's signature, and a paragraph saying so
+/// or naming the input to check first. Their signature is compared with
+/// one computed here from the same secret, so this reveals nothing the
+/// caller does not already hold.
+fn compare(prepared: &Prepared, theirs: &str) -> (bool, String) {
+    let ours = &prepared.signed.signature;
+    let encoding = prepared.mac_encoding;
+    let theirs = theirs.trim();
+    let mac = encoding.decode(ours).unwrap_or_default();
+    let decoded = encoding.decode(theirs);
+    if decoded.as_deref() == Some(mac.as_slice()) {
+        return (true, "\nYour signature matches.\n".to_owned());
+    }
+    let other = match encoding {
+        Encoding::Hex => Encoding::Base64,
+        _ => Encoding::Hex,
+    };
+    let first = if other.decode(theirs).as_deref() == Some(mac.as_slice()) {
+        format!(
+            "it is the right MAC written in {}: the scheme sends {}.",
+            other.name(),
+            encoding.name()
+        )
+    } else if decoded.as_ref().map_or(true, |d| d.len() != mac.len()) {
+        format!(
+            "it is not a {}-byte MAC in {} ({} characters expected, {} given): check the encoding and the hash algorithm first.",
+            mac.len(),
+            encoding.name(),
+            ours.len(),
+            theirs.len()
+        )
+    } else {
+        format!(
+            "a well-formed MAC of other bytes or another secret. Check first {}",
+            check_first(prepared.scheme)
+        )
+    };
+    (
+        false,
+        format!(
+            "\nYour signature does not match: {first}\n   yours    {theirs}\n   expected {ours}\n"
+        ),
+    )
+}
+
+/// The input most often different, per scheme, when a MAC is well formed
+/// but wrong.
+fn check_first(scheme: Scheme) -> &'static str {
+    match scheme {
+        Scheme::Cryptopay => "the secret, then the Date and Content-Type exactly as sent, the body's MD5 (the exact bytes sent) and the path with its query string (steps 2-3).",
+        Scheme::Aquapay => "the secret, then the nonce (the same text in x-nonce and the string to sign) and the path without its query string.",
+        Scheme::RemitQuickly => "the secret, then that you sign the base64 payload text itself, not the JSON inside it.",
+        Scheme::PGPrints => "the secret, then the body: the MAC is over JSON.stringify of it (the canonical JSON above), not your encoder's bytes.",
+        Scheme::OnchainPay => "the secret (the private key, not the public one), then the body: the MAC is over the exact bytes sent, nonce included.",
+    }
 }
 
 /// Numbered steps, each a title and indented lines.
@@ -215,10 +298,10 @@ fn mac_steps(steps: &mut Steps, mac_of: &str, mac: &[u8], encoding: Encoding) {
 fn hint(scheme: Scheme) -> &'static str {
     match scheme {
         Scheme::Cryptopay => "the server rebuilds step 3 from the Date and Content-Type it receives and the exact body bytes; a re-serialized body or a Date more than 15 minutes off fails.",
-        Scheme::Aquapay => "the nonce must be fresh and increasing, the method upper case, and the path without the query string.",
+        Scheme::Aquapay => "the nonce must be fresh (within 30 s of the server's clock) and never used before, the method upper case, and the path without the query string.",
         Scheme::RemitQuickly => "the timestamp must be close to the server's clock, and the payload's body must equal the request body as the server parses it.",
         Scheme::PGPrints => "the server signs the JSON it receives, so send the canonical body of the last step exactly; some servers expect hex (--encoding hex).",
-        Scheme::OnchainPay => "send the body of the last step byte for byte; the nonce must be greater than the last one the server accepted.",
+        Scheme::OnchainPay => "send the body of the last step byte for byte; the nonce must be one this key never used before.",
     }
 }
 

@@ -122,13 +122,19 @@ fn origin_form(target: &str) -> &str {
 pub struct VerifierOptions {
     /// The time window each way, in milliseconds [default: the scheme's:
     /// cryptopay 900000, aquapay 30000, remitquickly 60000, onchainpay
-    /// 30000 (unique policy only)].
+    /// 30000 (timestamp policy only)].
     #[arg(long, value_name = "MS")]
     pub tolerance_ms: Option<i64>,
-    /// OnchainPay: refuse nonces not greater than the last one (increasing)
-    /// or nonces seen within the window (unique).
-    #[arg(long, value_enum, default_value_t = Policy::Increasing)]
+    /// OnchainPay: refuse a nonce (any number or string) already used by
+    /// the key within the retention (unique), a nonce not greater than the
+    /// last one (increasing), or a nonce that is not a millisecond
+    /// timestamp within the window, or seen within it (timestamp).
+    #[arg(long, value_enum, default_value_t = Policy::Unique)]
     pub nonce_policy: Policy,
+    /// OnchainPay, unique policy: how long a nonce is remembered, in
+    /// milliseconds [default: 3600000, one hour].
+    #[arg(long, value_name = "MS")]
+    pub nonce_retention_ms: Option<i64>,
     /// Fix the clock: milliseconds since the epoch [default: the system
     /// clock].
     #[arg(long, value_name = "MS")]
@@ -138,8 +144,9 @@ pub struct VerifierOptions {
 /// `--nonce-policy`.
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Policy {
-    Increasing,
     Unique,
+    Increasing,
+    Timestamp,
 }
 
 impl VerifierOptions {
@@ -149,9 +156,13 @@ impl VerifierOptions {
         let mut verifier = Verifier::for_target(target, keyring)
             .with_replay_guard(Arc::new(MemoryReplayGuard::new(replay_capacity)))
             .with_nonce_policy(match self.nonce_policy {
-                Policy::Increasing => NoncePolicy::Increasing,
                 Policy::Unique => NoncePolicy::Unique,
+                Policy::Increasing => NoncePolicy::Increasing,
+                Policy::Timestamp => NoncePolicy::Timestamp,
             });
+        if let Some(ms) = self.nonce_retention_ms {
+            verifier = verifier.with_nonce_retention_ms(ms);
+        }
         if let Some(ms) = self.tolerance_ms {
             verifier = verifier.with_tolerance_ms(ms);
         }

@@ -6,13 +6,17 @@
 //! errors exit 2 as well).
 
 mod canonicalize;
+mod envelope;
 mod explain;
+mod explanation;
 mod http_request;
 mod input;
 mod nonce_source;
 mod output;
 mod proxy;
 mod request;
+mod request_log;
+mod responses;
 mod secret;
 mod serve;
 mod sign;
@@ -58,7 +62,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Canonicalize(args) => canonicalize::run(&args),
         Command::Sign(args) => sign::run(&args),
-        Command::Explain(args) => explain::run(&args),
+        Command::Explain(args) => return explain::main(&args),
         Command::Verify(args) => return verify::main(&args),
         Command::Serve(args) => return serve::main(&args),
         Command::Proxy(args) => return proxy::main(&args),

@@ -1,8 +1,14 @@
 //! `paysig serve SCHEME`: a local sandbox on 127.0.0.1 that verifies every
-//! request as the provider would. 200 `{"ok":true,"key":ID}` when it
-//! verifies; otherwise the provider's status and error body, and with
-//! `--explain` an `explain` member saying what was expected (the string to
-//! sign, the canonical body — never a secret or an expected signature).
+//! request as the provider would and answers in the provider's envelope
+//! (`envelope.rs`): for an accepted request, the example answer of a
+//! documented endpoint, or what `--responses FILE` says, or the envelope
+//! with an empty result (`responses.rs`); otherwise the provider's status
+//! and error body, and with `--explain` an `explain` member saying what was
+//! expected (the string to sign, the canonical body, the time window —
+//! never a secret or an expected signature). Every answer carries a
+//! request id (in the body where the provider has a place for it, and in
+//! `X-Request-Id`), and every request gets one line on stderr with that id
+//! (`request_log.rs`).
 //!
 //! Bounded: bodies over `--max-body` get 413, at most 64 headers and 64 KiB
 //! of head per request, and the replay guard holds `--replay-capacity`
@@ -11,12 +17,15 @@
 //! refused with 503 when Redis does not answer. SIGINT or SIGTERM stops
 //! accepting, lets open requests finish (5 s at most) and exits 0.
 
+use std::collections::hash_map::RandomState;
 use std::convert::Infallible;
+use std::hash::BuildHasher;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use clap::Args;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
@@ -27,13 +36,16 @@ use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
-use paysig::verify::{AuthError, Keyring, Target, Verifier, DEFAULT_CAPACITY};
+use paysig::verify::{Keyring, Target, Verifier, DEFAULT_CAPACITY};
 use paysig::{Error, Result};
 use paysig_replay_redis::RedisReplayGuard;
-use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
+use crate::envelope::{self, REQUEST_ID_HEADER};
+use crate::explanation;
 use crate::http_request::{parse_target, ReceivedRequest, VerifierOptions, MAX_HEADERS};
+use crate::request_log::{self, Entry, LogFormat};
+use crate::responses::Responses;
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -67,10 +79,20 @@ pub struct ServeArgs {
     /// Add to each refusal what the verifier expected.
     #[arg(long)]
     explain: bool,
+    /// Answers for accepted requests: a JSON object of "METHOD /path" →
+    /// {"status": N, "body": ANY} (sent as is) or {"status": N, "result":
+    /// ANY} (wrapped in the provider's envelope) [default: examples for the
+    /// documented endpoints, the envelope with an empty result elsewhere].
+    #[arg(long, value_name = "FILE")]
+    responses: Option<PathBuf>,
+    /// The log on stderr: one line per request (text), JSON lines, or none.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log: LogFormat,
     /// The largest body accepted, in bytes (413 beyond).
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
     max_body: usize,
-    /// The most nonces the replay guard holds (refusing with 503 when full).
+    /// The most nonces the replay guard holds, in memory or in Redis
+    /// (refusing with 503 when full, never forgetting a live one).
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CAPACITY)]
     replay_capacity: usize,
     /// Record nonces in the Redis at URL (`redis://[:password@]host[:port][/db]`),
@@ -88,6 +110,9 @@ pub struct ServeArgs {
 
 struct State {
     verifier: Verifier,
+    responses: Responses,
+    log: LogFormat,
+    request_ids: RequestIds,
     /// Verification waits on the network (Redis): run it where blocking
     /// does not stall the runtime.
     blocking: bool,
@@ -117,10 +142,21 @@ fn run(args: &ServeArgs) -> Result<()> {
         .options
         .build(args.scheme, keyring, args.replay_capacity);
     if let Some(url) = &args.redis {
-        verifier = verifier.with_replay_guard(Arc::new(redis_guard(url, args.redis_timeout_ms)?));
+        verifier = verifier.with_replay_guard(Arc::new(redis_guard(
+            url,
+            args.redis_timeout_ms,
+            args.replay_capacity,
+        )?));
+    }
+    let mut responses = Responses::examples(args.scheme);
+    if let Some(file) = &args.responses {
+        responses.load(args.scheme, file)?;
     }
     let state = Arc::new(State {
         verifier,
+        responses,
+        log: args.log,
+        request_ids: RequestIds::default(),
         blocking: args.redis.is_some(),
         explain: args.explain,
         max_body: args.max_body,
@@ -203,44 +239,104 @@ async fn stop_signal() {
     }
 }
 
+/// Request ids: 32 hex digits, unique per process (a counter) and not
+/// guessable across runs (hashed with per-process random keys).
+#[derive(Default)]
+struct RequestIds {
+    next: AtomicU64,
+    high: RandomState,
+    low: RandomState,
+}
+
+impl RequestIds {
+    fn next(&self) -> String {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        format!(
+            "{:016x}{:016x}",
+            self.high.hash_one(n),
+            self.low.hash_one(n)
+        )
+    }
+}
+
 async fn handle(
     state: Arc<State>,
     request: Request<Incoming>,
 ) -> std::result::Result<Response<Full<Bytes>>, Infallible> {
-    let too_large = request
+    let request_id = state.request_ids.next();
+    let started = SystemTime::now();
+    let method = request.method().as_str().to_owned();
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+    let headers: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            (name.as_str().to_owned(), value)
+        })
+        .collect();
+    let (status, result, body) =
+        answer(&state, request, &method, &target, &headers, &request_id).await;
+    Entry {
+        time: started,
+        target: state.verifier.target(),
+        method: &method,
+        path: &target,
+        key_id: request_log::claimed_key_id(state.verifier.target(), &headers),
+        result: &result,
+        status: status.as_u16(),
+        request_id: &request_id,
+    }
+    .write(state.log);
+    Ok(respond(status, &body, &request_id))
+}
+
+/// Verifies one request and chooses the answer: status, result code for
+/// the log (`ok` or the refusal's code), body.
+async fn answer(
+    state: &State,
+    request: Request<Incoming>,
+    method: &str,
+    target: &str,
+    headers: &[(String, String)],
+    request_id: &str,
+) -> (StatusCode, String, String) {
+    let scheme = state.verifier.target();
+    let own_refusal = |status: StatusCode, code: &str, message: &str| {
+        let body = envelope::failure(scheme, status.as_u16(), code, message, request_id);
+        (status, code.to_owned(), body.to_string())
+    };
+    let too_large = || {
+        own_refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "Payload Too Large",
+        )
+    };
+    let declared_too_large = request
         .headers()
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .is_some_and(|len| len > state.max_body as u64);
-    if too_large {
-        return Ok(too_large_response());
+    if declared_too_large {
+        return too_large();
     }
-    let (parts, body) = request.into_parts();
-    let body = match Limited::new(body, state.max_body).collect().await {
+    let body = match Limited::new(request.into_body(), state.max_body)
+        .collect()
+        .await
+    {
         Ok(collected) => collected.to_bytes(),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => return Ok(too_large_response()),
-        Err(_) => {
-            return Ok(respond(
-                StatusCode::BAD_REQUEST,
-                r#"{"message":"Bad Request"}"#,
-            ))
-        }
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => return too_large(),
+        Err(_) => return own_refusal(StatusCode::BAD_REQUEST, "bad_request", "Bad Request"),
     };
     let received = ReceivedRequest {
-        method: parts.method.as_str().to_owned(),
-        target: parts
-            .uri
-            .path_and_query()
-            .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-                (name.as_str().to_owned(), value)
-            })
-            .collect(),
+        method: method.to_owned(),
+        target: target.to_owned(),
+        headers: headers.to_vec(),
         body: body.to_vec(),
     };
     let verified = if state.blocking {
@@ -248,19 +344,30 @@ async fn handle(
     } else {
         received.verify(&state.verifier)
     };
-    Ok(match verified {
-        Ok(key_id) => {
-            let body = json!({"ok": true, "key": key_id}).to_string();
-            respond(StatusCode::OK, &body)
+    match verified {
+        Ok(_) => {
+            let canned = state.responses.answer(scheme, method, target);
+            let status = StatusCode::from_u16(canned.status).unwrap_or(StatusCode::OK);
+            (status, "ok".to_owned(), canned.body.to_string())
         }
-        Err(error) => refusal(&error, state.explain),
-    })
+        Err(error) => {
+            let error = error.with_request_id(request_id);
+            let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+            (
+                status,
+                error.code().as_str().to_owned(),
+                explanation::refusal_body(&error, state.explain, false),
+            )
+        }
+    }
 }
 
 /// The Redis replay guard of `--redis`. Redis not answering yet is not an
 /// error (it may start later): requests are refused until it does.
-fn redis_guard(url: &str, timeout_ms: u64) -> Result<RedisReplayGuard> {
-    let guard = RedisReplayGuard::new(url)?.with_timeout(Duration::from_millis(timeout_ms));
+fn redis_guard(url: &str, timeout_ms: u64, capacity: usize) -> Result<RedisReplayGuard> {
+    let guard = RedisReplayGuard::new(url)?
+        .with_timeout(Duration::from_millis(timeout_ms))
+        .with_capacity(capacity);
     match guard.ping() {
         Ok(()) => eprintln!("replay guard: Redis (timeout {timeout_ms} ms)"),
         Err(e) => eprintln!("warning: {e}: requests are refused (503) until Redis answers"),
@@ -268,40 +375,14 @@ fn redis_guard(url: &str, timeout_ms: u64) -> Result<RedisReplayGuard> {
     Ok(guard)
 }
 
-fn refusal(error: &AuthError, explain: bool) -> Response<Full<Bytes>> {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::UNAUTHORIZED);
-    let body = error.body();
-    if !explain {
-        return respond(status, &body);
-    }
-    let mut document: Value = serde_json::from_str(&body).unwrap_or_else(|_| json!({}));
-    let expected = error.explanation();
-    let explanation = json!({
-        "code": error.code().as_str(),
-        "status": error.status(),
-        "message": error.message(),
-        "string_to_sign": expected.and_then(|e| e.string_to_sign.as_deref()),
-        "canonical_body": expected.and_then(|e| e.canonical_body.as_deref()),
-    });
-    if let Value::Object(members) = &mut document {
-        members.insert("explain".into(), explanation);
-    }
-    respond(status, &document.to_string())
-}
-
-fn too_large_response() -> Response<Full<Bytes>> {
-    respond(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        r#"{"message":"Payload Too Large"}"#,
-    )
-}
-
-fn respond(status: StatusCode, body: &str) -> Response<Full<Bytes>> {
+fn respond(status: StatusCode, body: &str, request_id: &str) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(body.to_owned())));
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Ok(id) = HeaderValue::from_str(request_id) {
+        headers.insert(REQUEST_ID_HEADER, id);
+    }
     response
 }
 

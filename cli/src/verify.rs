@@ -10,6 +10,7 @@ use clap::Args;
 use paysig::verify::{Keyring, Target};
 use paysig::{Error, Result};
 
+use crate::explanation;
 use crate::http_request::{parse_target, ReceivedRequest, VerifierOptions};
 use crate::secret::SecretArgs;
 
@@ -27,6 +28,11 @@ pub struct VerifyArgs {
     secret: SecretArgs,
     #[command(flatten)]
     options: VerifierOptions,
+    /// After a refusal, print the body `serve --explain` would answer:
+    /// the provider's error body with what the verifier expected (string
+    /// to sign, canonical body, time window).
+    #[arg(long)]
+    explain: bool,
     /// The raw request (request line, headers, blank line, body) [default:
     /// stdin].
     file: Option<PathBuf>,
@@ -67,6 +73,9 @@ fn run(args: &VerifyArgs) -> Result<bool> {
         }
         Err(e) => {
             println!("error {} {} {}", e.code(), e.status(), e.message());
+            if args.explain {
+                println!("{}", explanation::refusal_body(&e, true, true));
+            }
             Ok(false)
         }
     }

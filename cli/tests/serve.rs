@@ -1,10 +1,13 @@
 //! `paysig serve` over real loopback HTTP: requests signed by `paysig sign`
-//! are accepted once; their replays and tampered copies get the provider's
-//! status and message (the documented strings of PROVIDERS.md and FORMAT.md).
+//! are accepted once, answered in the provider's envelope; their replays
+//! and tampered copies get the provider's status and message (the
+//! documented strings of PROVIDERS.md and FORMAT.md); every request gets a
+//! log line on stderr with the request id its answer carries.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -16,6 +19,9 @@ const NOW: &str = "1700000000000";
 struct Server {
     child: Child,
     port: u16,
+    /// The lines of its stderr so far (read by a thread, so the pipe never
+    /// fills).
+    log: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -38,12 +44,45 @@ impl Server {
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .parse()
             .expect("a port");
-        Server { child, port }
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().expect("stderr");
+        let lines = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                lines.lock().expect("log").push(line);
+            }
+        });
+        Server { child, port, log }
+    }
+
+    /// The log line containing `needle`, waiting up to 10 s for it.
+    fn log_line(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let found = self
+                .log
+                .lock()
+                .expect("log")
+                .iter()
+                .find(|line| line.contains(needle))
+                .cloned();
+            if let Some(line) = found {
+                return line;
+            }
+            assert!(Instant::now() < deadline, "no log line with {needle:?}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Sends raw HTTP/1.1 bytes (with `Connection: close` added) and
     /// returns the status and the JSON body.
     fn send(&self, raw: &[u8]) -> (u16, Value) {
+        let (status, _, body) = self.send_full(raw);
+        (status, body)
+    }
+
+    /// As [`Self::send`], with the `X-Request-Id` of the answer.
+    fn send_full(&self, raw: &[u8]) -> (u16, String, Value) {
         let text = String::from_utf8(raw.to_vec()).expect("UTF-8 request");
         let text = text.replacen("\r\n", "\r\nConnection: close\r\n", 1);
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
@@ -59,9 +98,14 @@ impl Server {
             .nth(1)
             .and_then(|s| s.parse().ok())
             .unwrap_or_else(|| panic!("no status in {response:?}"));
-        let body = response.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+        let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+        let request_id = head
+            .lines()
+            .find_map(|line| line.strip_prefix("x-request-id: "))
+            .unwrap_or_else(|| panic!("no x-request-id in {head:?}"))
+            .to_owned();
         let body = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body:?}"));
-        (status, body)
+        (status, request_id, body)
     }
 
     /// SIGTERM, then the exit status within 10 s.
@@ -131,11 +175,9 @@ fn aquapay_accepts_once_and_refuses_replays_and_tampering() {
         "--nonce",
         NOW,
     ]);
+    // A documented endpoint: its example answer.
     let (status, body) = server.send(&signed);
-    assert_eq!(
-        (status, body),
-        (200, serde_json::json!({"ok": true, "key": "K"}))
-    );
+    assert_eq!((status, &body["cryptoType"]), (200, &Value::from("BTC")));
     let (status, body) = server.send(&signed);
     assert_eq!(
         (status, &body["message"]),
@@ -171,8 +213,9 @@ fn remitquickly_gives_its_documented_messages() {
     let (status, body) = server.send(&tampered);
     assert_eq!(status, 401);
     assert_eq!(body["message"], "Body and Payload mismatch");
+    // No documented endpoint: an empty result.
     let (status, body) = server.send(&signed);
-    assert_eq!((status, body["key"].as_str()), (200, Some("K")));
+    assert_eq!((status, body), (200, serde_json::json!({})));
     let (status, body) = server.send(&signed);
     assert_eq!(
         (status, body["message"].as_str()),
@@ -219,10 +262,19 @@ fn cryptopay_answers_its_documented_401_body_and_explains() {
         date,
     ]);
     let (status, body) = server.send(&signed);
-    assert_eq!((status, body["key"].as_str()), (200, Some("K")));
+    assert_eq!(
+        (status, &body["data"]["status"]),
+        (200, &Value::from("new"))
+    );
     let tampered = replace(&signed, "/api/invoices", "/api/invoicez");
-    let (status, body) = server.send(&tampered);
+    let (status, request_id, body) = server.send_full(&tampered);
     assert_eq!(status, 401);
+    assert_eq!(body["meta"]["request_id"], Value::from(request_id.clone()));
+    let line = server.log_line(&request_id);
+    assert!(
+        line.contains(" cryptopay POST /api/invoicez key=K invalid_signature 401 "),
+        "{line}"
+    );
     assert_eq!(body["error"]["code"], "unauthenticated");
     assert_eq!(body["error"]["message"], "unauthenticated");
     assert_eq!(body["error"]["details"], serde_json::json!([]));
@@ -260,7 +312,7 @@ fn bodies_over_the_limit_get_413() {
     assert_eq!(status, 413);
     let small = sign(&["pgprints", "--secret", "S", "--body", r#"{"a":1}"#]);
     let (status, body) = server.send(&small);
-    assert_eq!((status, body["key"].as_str()), (200, Some("K")));
+    assert_eq!((status, body), (200, serde_json::json!({})));
 }
 
 #[test]
@@ -280,7 +332,10 @@ fn keys_from_a_toml_file_and_sigint_stops_cleanly() {
         r#"{"a":1}"#,
     ]);
     let (status, body) = server.send(&signed);
-    assert_eq!((status, body["key"].as_str()), (200, Some("K")));
+    assert_eq!(
+        (status, body),
+        (200, serde_json::json!({"success": true, "response": {}}))
+    );
     signal(&server.child, "-INT");
     let mut server = server;
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -295,5 +350,91 @@ fn keys_from_a_toml_file_and_sigint_stops_cleanly() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "{status}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn onchainpay_answers_in_its_envelope_and_logs_json_lines() {
+    let dir = std::env::temp_dir().join(format!("paysig-serve-r-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let responses = dir.join("responses.json");
+    std::fs::write(
+        &responses,
+        r#"{"POST /orders": {"status": 201, "result": {"id": "o-1"}}}"#,
+    )
+    .expect("write responses");
+    let server = Server::start(&[
+        "onchainpay",
+        "--key",
+        "PK",
+        "--secret",
+        "SK",
+        "--log",
+        "json",
+        "--responses",
+        responses.to_str().expect("path"),
+    ]);
+    let signed = |path: &str, secret: &str, nonce: &str| {
+        sign(&[
+            "onchainpay",
+            "--key",
+            "PK",
+            "--secret",
+            secret,
+            "--path",
+            path,
+            "--body",
+            r#"{"from":"ETH","to":"USDT"}"#,
+            "--nonce",
+            nonce,
+        ])
+    };
+    // The docs' own answer for /price-rate.
+    let (status, body) = server.send(&signed("/price-rate", "SK", "1"));
+    assert_eq!(
+        (status, body),
+        (
+            200,
+            serde_json::json!({"success": true, "response": "2751.51000000"})
+        )
+    );
+    let (status, body) = server.send(&signed("/orders", "SK", "2"));
+    assert_eq!(
+        (status, body),
+        (
+            201,
+            serde_json::json!({"success": true, "response": {"id": "o-1"}})
+        )
+    );
+    let wrong = signed("/price-rate", "not-the-secret", "3");
+    let (status, request_id, body) = server.send_full(&wrong);
+    assert_eq!(status, 401);
+    assert_eq!(body["success"], false);
+    assert_eq!(body["error"]["name"], "invalid_signature");
+    assert_eq!(body["error"]["message"], "Invalid signature");
+    assert_eq!(body["error"]["code"], 401);
+    assert_eq!(body["requestId"], Value::from(request_id.clone()));
+    // A resent request is a replay.
+    let (status, body) = server.send(&signed("/price-rate", "SK", "1"));
+    assert_eq!(
+        (status, &body["error"]["name"]),
+        (401, &Value::from("nonce_reused"))
+    );
+    let line: Value = serde_json::from_str(&server.log_line(&request_id)).expect("a JSON line");
+    assert_eq!(line["scheme"], "onchainpay");
+    assert_eq!(line["key_id"], "PK");
+    assert_eq!(line["result"], "invalid_signature");
+    assert_eq!(line["status"], 401);
+    let signature = String::from_utf8(wrong).expect("UTF-8");
+    let signature = signature
+        .lines()
+        .find_map(|l| l.strip_prefix("x-api-signature: "))
+        .expect("a signature");
+    assert!(!server
+        .log
+        .lock()
+        .expect("log")
+        .iter()
+        .any(|l| l.contains(signature) || l.contains("SK")));
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -37,6 +37,7 @@ pub mod bytes;
 pub mod error;
 pub mod hmac;
 pub mod json;
+pub mod nonce_source;
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // a benchmark whose setup fails stops
 mod overhead;

@@ -15,6 +15,7 @@ use paysig_core::{Scheme, SignedRequest};
 use crate::boundary::{handle, json_text, optional_bytes, optional_text, out, put, text};
 use crate::buffer::{paysig_buffer, write_flat};
 use crate::error::{paysig_error, Failure};
+use crate::nonce_source::paysig_nonce_source;
 use crate::result::paysig_result;
 use crate::signed::paysig_signed;
 
@@ -130,6 +131,46 @@ pub unsafe extern "C" fn paysig_signer_scheme(signer: *const paysig_signer) -> *
             Some(Inner::OnchainPay(_)) => c"onchainpay".as_ptr(),
             None => std::ptr::null(),
         }
+    })
+}
+
+/// A new signer like `signer` that takes its default nonces (RemitQuickly:
+/// timestamps) from `source` instead of the default source (the host's,
+/// `paysig_nonce_source_host_new` with NULL). `signer` is not changed, so
+/// it may be signing on other threads meanwhile; free both. The new
+/// signer keeps its own reference to the source. A nonce passed to a sign
+/// function still wins.
+///
+/// On success `*out_signer` is a new handle to free with
+/// `paysig_signer_free`. Errors: `PAYSIG_RESULT_INVALID_ARGUMENT` (NULL,
+/// or a Cryptopay or PGPrints signer, whose schemes have no nonce).
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn paysig_signer_with_nonce_source(
+    signer: *const paysig_signer,
+    source: *const paysig_nonce_source,
+    out_signer: *mut *mut paysig_signer,
+    error: *mut *mut paysig_error,
+) -> paysig_result {
+    crate::ffi_boundary!(error, {
+        // SAFETY: the caller's promises on each pointer.
+        let signer = unsafe { handle(signer, "signer") }?;
+        // SAFETY: as above.
+        let source = unsafe { handle(source, "source") }?.source();
+        let out_signer = out(out_signer, "out_signer")?;
+        let inner =
+            match &signer.inner {
+                Inner::Aquapay(s) => Inner::Aquapay(s.clone().with_nonce_source(source)),
+                Inner::RemitQuickly(s) => Inner::RemitQuickly(s.clone().with_nonce_source(source)),
+                Inner::OnchainPay(s) => Inner::OnchainPay(s.clone().with_nonce_source(source)),
+                Inner::Cryptopay(_) | Inner::PGPrints(_) => return Err(Failure::invalid(
+                    "Cryptopay and PGPrints requests carry no nonce: a nonce source does not apply",
+                )),
+            };
+        let signer = Box::new(paysig_signer { inner });
+        // SAFETY: checked by `out`.
+        unsafe { put(out_signer, Box::into_raw(signer)) };
+        Ok(())
     })
 }
 
@@ -370,8 +411,8 @@ unsafe fn aquapay(
 }
 
 /// Signs an Aquapay request: `method`, `path` (a query string is allowed
-/// and not signed), `nonce` (NULL: the process's next strictly increasing
-/// millisecond count; otherwise non-empty text).
+/// and not signed), `nonce` (NULL: the next value of the signer's nonce
+/// source; otherwise non-empty text).
 ///
 /// On success `*out_signed` is a new `paysig_signed` (headers `x-nonce`,
 /// `x-api-key`, `x-signature`; no body) to free with `paysig_signed_free`.
@@ -458,7 +499,7 @@ unsafe fn remitquickly(
 
 /// Signs a RemitQuickly request: `body_json` is the request's fields as a
 /// JSON text (NULL: no body, signed as `{}`), `timestamp` (NULL: the
-/// process's next strictly increasing millisecond count).
+/// signer's nonce source's next value).
 ///
 /// On success `*out_signed` is a new `paysig_signed` (headers `apikey`,
 /// `payload`, `signature`; body: the canonical JSON that was signed, NULL
@@ -625,7 +666,7 @@ unsafe fn onchainpay(
 /// Signs an OnchainPay request: `payload_json` is a JSON object; it gets a
 /// `nonce` member as JavaScript's `payload.nonce = x` sets it. `nonce_json`
 /// is the nonce as a JSON literal, a number (`1643881172430`) or a string
-/// (`"abc"`, quotes included); NULL: the process's next strictly
+/// (`"abc"`, quotes included); NULL: the signer's nonce source's next
 /// increasing millisecond count, as a number.
 ///
 /// On success `*out_signed` is a new `paysig_signed` (headers

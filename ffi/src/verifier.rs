@@ -62,7 +62,7 @@ impl paysig_verifier_builder {
 /// Creates a builder for verifiers of `scheme` (`cryptopay`,
 /// `cryptopay-callback`, `aquapay`, `remitquickly`, `pgprints`,
 /// `onchainpay`), with an empty keyring, the scheme's default tolerance,
-/// the system clock and, for OnchainPay, the `increasing` nonce policy.
+/// the system clock and, for OnchainPay, the `unique` nonce policy.
 ///
 /// On success `*out_builder` is a new handle to free with
 /// `paysig_verifier_builder_free`. Errors: `PAYSIG_RESULT_INVALID_ARGUMENT`
@@ -162,9 +162,11 @@ pub unsafe extern "C" fn paysig_verifier_builder_set_now_ms(
     })
 }
 
-/// Sets how OnchainPay nonces are kept from replay: `increasing` (each
-/// nonce greater than the last accepted for the key; the default) or
-/// `unique` (a millisecond timestamp within the window, accepted once).
+/// Sets how OnchainPay nonces are kept from replay: `unique` (the
+/// default: any JSON number or string, accepted once per key within the
+/// retention, one hour), `increasing` (each nonce greater than the last
+/// accepted for the key) or `timestamp` (a millisecond timestamp within
+/// the window, accepted once).
 /// Other schemes ignore it. Errors: `PAYSIG_RESULT_INVALID_ARGUMENT`
 /// (another name, NULL, invalid UTF-8).
 #[must_use]
@@ -179,12 +181,11 @@ pub unsafe extern "C" fn paysig_verifier_builder_set_nonce_policy(
         // SAFETY: the caller's promises on each pointer (here and below).
         let builder = unsafe { handle(builder, "builder") }?;
         // SAFETY: as above.
-        let policy = match unsafe { text(policy, policy_len, "policy") }? {
-            "increasing" => NoncePolicy::Increasing,
-            "unique" => NoncePolicy::Unique,
-            _ => {
+        let policy = match unsafe { text(policy, policy_len, "policy") }?.parse::<NoncePolicy>() {
+            Ok(policy) => policy,
+            Err(_) => {
                 return Err(Failure::invalid(
-                    "unknown nonce policy (increasing, unique)",
+                    "unknown nonce policy (unique, increasing, timestamp)",
                 ))
             }
         };

@@ -6,7 +6,8 @@
 //! remitquickly, pgprints, onchainpay), whether the harness re-signs the
 //! request with the verifier's key (bit 3: without it nothing past the
 //! signature check is reached — payload, nonce and timestamp parsing all
-//! come after it), the OnchainPay `unique` policy (bit 4), a second
+//! come after it), the OnchainPay nonce policy (bit 4 `increasing`, bit 7
+//! `timestamp`, neither the default `unique`), a second
 //! delivery of the same request (bit 5) and the clock (bit 6).
 //!
 //! Properties: no panic; refusals carry a verification or JSON code with
@@ -175,10 +176,14 @@ fuzz_target!(|data: &[u8]| {
     } else {
         1_700_000_000_000
     };
-    let policy = if flags & 16 != 0 {
-        NoncePolicy::Unique
-    } else {
+    // OnchainPay nonce policy: bit 128 timestamp, else bit 16 increasing,
+    // else unique (the default).
+    let policy = if flags & 128 != 0 {
+        NoncePolicy::Timestamp
+    } else if flags & 16 != 0 {
         NoncePolicy::Increasing
+    } else {
+        NoncePolicy::Unique
     };
     let verifier = Verifier::for_target(target, keyring)
         .with_clock(Arc::new(FixedClock(now)))

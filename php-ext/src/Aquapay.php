@@ -14,19 +14,24 @@ use function strlen;
  */
 final class Aquapay extends Signer
 {
-    public function __construct(string $apiKey, #[\SensitiveParameter] string $apiSecret)
-    {
+    /** $nonceSource: where default nonces come from (null: the host source, see NonceSource). */
+    public function __construct(
+        string $apiKey,
+        #[\SensitiveParameter] string $apiSecret,
+        ?NonceSource $nonceSource = null,
+    ) {
         parent::__construct(static fn ($ffi, $out, $error) => $ffi->paysig_signer_new(
             'aquapay', 7, $apiKey, strlen($apiKey), $apiSecret, strlen($apiSecret), $out, $error,
-        ));
+        ), $nonceSource, 'aquapay', $apiKey);
     }
 
     /**
      * $path may carry a query string, which is not signed. $nonce null
-     * means the process's next strictly increasing millisecond count.
+     * means the next value of the signer's nonce source.
      */
     public function sign(string $method, string $path, int|string|null $nonce = null): SignedRequest
     {
+        $nonce = $this->defaultNonce($nonce);
         if (is_int($nonce)) {
             $nonce = (string) $nonce;
         }

@@ -10,6 +10,7 @@ use Paysig\Exception\AuthException;
 use Paysig\Exception\InvalidArgumentException;
 use Paysig\Exception\JsonException;
 use Paysig\Exception\LibraryLoadException;
+use Paysig\Exception\NonceSourceException;
 use Paysig\Exception\PaysigException;
 
 /**
@@ -325,6 +326,7 @@ final class Library
             $status !== 0 => new AuthException($name, $message, $status, $body === null ? null : (string) $body, $code),
             in_array($name, JsonException::CODES, true) => new JsonException($name, $message, $code),
             $name === 'invalid_argument' => new InvalidArgumentException($message, $code),
+            $name === 'nonce_source_unavailable' => new NonceSourceException($message, $code),
             default => new PaysigException($name, $message, $code),
         };
     }

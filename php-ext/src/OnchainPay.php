@@ -16,18 +16,22 @@ use function strlen;
  */
 final class OnchainPay extends Signer
 {
-    public function __construct(string $publicKey, #[\SensitiveParameter] string $privateKey)
-    {
+    /** $nonceSource: where default nonces come from (null: the host source, see NonceSource). */
+    public function __construct(
+        string $publicKey,
+        #[\SensitiveParameter] string $privateKey,
+        ?NonceSource $nonceSource = null,
+    ) {
         parent::__construct(static fn ($ffi, $out, $error) => $ffi->paysig_signer_new(
             'onchainpay', 10, $publicKey, strlen($publicKey), $privateKey, strlen($privateKey), $out, $error,
-        ));
+        ), $nonceSource, 'onchainpay', $publicKey);
     }
 
     /**
      * $payload: a JSON object as text (a string) or a PHP value
      * (Json::stringify). $nonce: an int is sent as a JSON number, a string
-     * as a JSON string; null means the process's next strictly increasing
-     * millisecond count, as a number. SignedRequest::$body is the exact
+     * as a JSON string; null means the next value of the signer's
+     * nonce source, as a number. SignedRequest::$body is the exact
      * body to send.
      */
     public function sign(mixed $payload, int|string|null $nonce = null): SignedRequest
@@ -38,6 +42,7 @@ final class OnchainPay extends Signer
         if (2 * strlen($payload) > $this->roomFor) {
             $this->makeRoom(2 * strlen($payload)); // body and string to sign
         }
+        $nonce = $this->defaultNonce($nonce);
         if (is_int($nonce)) {
             $nonce = (string) $nonce;
         } elseif (is_string($nonce)) {

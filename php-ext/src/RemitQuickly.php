@@ -14,17 +14,21 @@ use function strlen;
  */
 final class RemitQuickly extends Signer
 {
-    public function __construct(string $apiKey, #[\SensitiveParameter] string $secret)
-    {
+    /** $nonceSource: where default timestamps come from (null: the host source, see NonceSource). */
+    public function __construct(
+        string $apiKey,
+        #[\SensitiveParameter] string $secret,
+        ?NonceSource $nonceSource = null,
+    ) {
         parent::__construct(static fn ($ffi, $out, $error) => $ffi->paysig_signer_new(
             'remitquickly', 12, $apiKey, strlen($apiKey), $secret, strlen($secret), $out, $error,
-        ));
+        ), $nonceSource, 'remitquickly', $apiKey);
     }
 
     /**
      * $body: the request's fields as JSON text (a string) or a PHP value
      * (Json::stringify); null means no body, signed as {}. $timestamp null
-     * means the process's next strictly increasing millisecond count.
+     * means the next value of the signer's nonce source.
      * SignedRequest::$body is the canonical JSON to send (null without a
      * body); $stringToSign is the payload JSON before base64.
      */
@@ -37,6 +41,7 @@ final class RemitQuickly extends Signer
         if ($body !== null && 4 * strlen($body) > $this->roomFor) {
             $this->makeRoom(4 * strlen($body));
         }
+        $timestamp = $this->defaultNonce($timestamp);
         if (is_int($timestamp)) {
             $timestamp = (string) $timestamp;
         }

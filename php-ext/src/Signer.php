@@ -55,9 +55,22 @@ abstract class Signer
     /** @var list<string> */
     private array $names = [];
 
-    /** @param callable(FFI, CData, CData): int $create fills the handle cell */
-    protected function __construct(callable $create)
-    {
+    /** A callback nonce source, asked in PHP before each sign (see defaultNonce). */
+    private ?NonceSource $nonceCallback = null;
+    /** The scope the callback is asked for: scheme name and API key. */
+    private string $nonceScheme = '';
+    private string $nonceKeyId = '';
+
+    /**
+     * @param callable(FFI, CData, CData): int $create fills the handle cell
+     * @param NonceSource|null $nonceSource null: libpaysig's default, the host source
+     */
+    protected function __construct(
+        callable $create,
+        ?NonceSource $nonceSource = null,
+        string $scheme = '',
+        string $keyId = '',
+    ) {
         $this->ffi = Library::ffi();
         $this->error = $this->ffi->new('paysig_error*');
         $this->errorAddr = FFI::addr($this->error);
@@ -65,6 +78,23 @@ abstract class Signer
         $code = $create($this->ffi, FFI::addr($handle), $this->errorAddr);
         if ($code !== 0) {
             throw $this->failure($code);
+        }
+        if ($nonceSource !== null && $nonceSource->isCallback()) {
+            $this->nonceCallback = $nonceSource;
+            $this->nonceScheme = $scheme;
+            $this->nonceKeyId = $keyId;
+        } elseif ($nonceSource !== null) {
+            // A new signer that takes its nonces from the source; the
+            // first one is freed either way.
+            $with = $this->ffi->new('paysig_signer*');
+            $code = $this->ffi->paysig_signer_with_nonce_source(
+                $handle, $nonceSource->handle(), FFI::addr($with), $this->errorAddr,
+            );
+            $this->ffi->paysig_signer_free($handle);
+            if ($code !== 0) {
+                throw $this->failure($code);
+            }
+            $handle = $with;
         }
         $this->handle = $handle;
         $this->useBuffer(self::INITIAL_CAPACITY);
@@ -87,6 +117,18 @@ abstract class Signer
     public function __debugInfo(): array
     {
         return ['scheme' => (string) $this->ffi->paysig_signer_scheme($this->handle)];
+    }
+
+    /**
+     * The nonce to sign with: $nonce when given; otherwise, with a callback
+     * source, the callback's value; otherwise null (libpaysig's source).
+     */
+    protected function defaultNonce(int|string|null $nonce): int|string|null
+    {
+        if ($nonce !== null || $this->nonceCallback === null) {
+            return $nonce;
+        }
+        return $this->nonceCallback->next($this->nonceScheme, $this->nonceKeyId);
     }
 
     protected function failure(int $code): PaysigException

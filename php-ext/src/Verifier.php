@@ -36,7 +36,7 @@ final class Verifier
      *        or its secrets in order (a rotation: any of them verifies)
      * @param ?int $toleranceMs the time window each way (default: the scheme's)
      * @param ?int $nowMs a fixed clock, milliseconds since the epoch (tests, replays of logs)
-     * @param ?string $noncePolicy OnchainPay: "increasing" (default) or "unique"
+     * @param ?string $noncePolicy OnchainPay: "unique" (default: any value, once per key), "increasing" or "timestamp"
      * @param ?int $replayCapacity how many nonces the replay guard holds
      * @param ?string $redisUrl a Redis shared by every worker and machine
      *        that verifies these keys (redis://host:port/db): the replay

@@ -14,17 +14,21 @@ their JavaScript does.
 - ``paysig.requests`` and ``paysig.httpx``: auth classes for those clients.
 
 Signers and verifiers are immutable and safe to share between threads.
+Default nonces and timestamps come from the host source, shared by every
+process of the user on the machine (``NonceSource``; ``nonce_source=`` on
+the signers and auth classes chooses another).
 """
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .errors import AuthError, CanonicalJsonError, InvalidArgumentError, PaysigError
+from .errors import AuthError, CanonicalJsonError, InvalidArgumentError, NonceSourceError, PaysigError
 from ._native import (
     Aquapay,
     Cryptopay,
     MemoryReplayGuard,
+    NonceSource,
     OnchainPay,
     PGPrints,
     RedisReplayGuard,
@@ -49,6 +53,8 @@ __all__ = [
     "Cryptopay",
     "InvalidArgumentError",
     "MemoryReplayGuard",
+    "NonceSource",
+    "NonceSourceError",
     "OnchainPay",
     "PGPrints",
     "PaysigError",

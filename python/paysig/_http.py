@@ -9,15 +9,18 @@ bytes to send instead of the client's own JSON encoding.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Union
 from urllib.parse import parse_qsl
 
-from ._native import Aquapay, Cryptopay, OnchainPay, PGPrints, RemitQuickly
+from ._native import Aquapay, Cryptopay, NonceSource, OnchainPay, PGPrints, RemitQuickly
 from .errors import InvalidArgumentError
 
 __all__ = [
     "AquapaySigning",
     "CryptopaySigning",
+    "NonceSourceArg",
     "OnchainPaySigning",
     "PGPrintsSigning",
     "RemitQuicklySigning",
@@ -25,6 +28,10 @@ __all__ = [
     "Signing",
     "streaming_refused",
 ]
+
+# nonce_source= of the signers and auth classes: a NonceSource, a
+# callable(scheme, key_id) -> int, or None for the default (the host source).
+NonceSourceArg = Union[NonceSource, Callable[[str, str], int], None]
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -71,8 +78,8 @@ class CryptopaySigning(Signing):
 class AquapaySigning(Signing):
     """Only the method and the path without its query are signed."""
 
-    def __init__(self, api_key: str, api_secret: str) -> None:
-        self._signer = Aquapay(api_key, api_secret)
+    def __init__(self, api_key: str, api_secret: str, *, nonce_source: NonceSourceArg = None) -> None:
+        self._signer = Aquapay(api_key, api_secret, nonce_source=nonce_source)
 
     def sign(self, method: str, target: str, content_type: str | None, body: bytes | None) -> Signed:
         return Signed(self._signer.sign(method, target).headers)
@@ -83,8 +90,8 @@ class RemitQuicklySigning(Signing):
     url-encoded form fields (an object of strings, the body sent as is),
     or ``{}`` when there is no body."""
 
-    def __init__(self, api_key: str, secret: str) -> None:
-        self._signer = RemitQuickly(api_key, secret)
+    def __init__(self, api_key: str, secret: str, *, nonce_source: NonceSourceArg = None) -> None:
+        self._signer = RemitQuickly(api_key, secret, nonce_source=nonce_source)
 
     def sign(self, method: str, target: str, content_type: str | None, body: bytes | None) -> Signed:
         if not body:
@@ -115,8 +122,8 @@ class OnchainPaySigning(Signing):
     """Adds the nonce to the JSON payload (``{}`` when there is no body),
     signs it and sends exactly those bytes."""
 
-    def __init__(self, public_key: str, private_key: str) -> None:
-        self._signer = OnchainPay(public_key, private_key)
+    def __init__(self, public_key: str, private_key: str, *, nonce_source: NonceSourceArg = None) -> None:
+        self._signer = OnchainPay(public_key, private_key, nonce_source=nonce_source)
 
     def sign(self, method: str, target: str, content_type: str | None, body: bytes | None) -> Signed:
         if _media_type(content_type) == FORM:

@@ -1,6 +1,7 @@
 # Type stubs of the native module (python/src/*.rs); checked against the
 # built module by stubtest (tests/test_typing.py).
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import timedelta
 from decimal import Decimal
@@ -10,6 +11,7 @@ __all__ = [
     "Aquapay",
     "Cryptopay",
     "MemoryReplayGuard",
+    "NonceSource",
     "OnchainPay",
     "PGPrints",
     "RELEASE_GIL_ABOVE",
@@ -30,6 +32,22 @@ __all__ = [
 _JsonValue: TypeAlias = dict[str, Any] | list[Any] | tuple[Any, ...] | str | int | float | bool | Decimal | None
 
 RELEASE_GIL_ABOVE: Final[int]
+
+@final
+class NonceSource:
+    @staticmethod
+    def process() -> NonceSource: ...
+    @staticmethod
+    def host(dir: str | os.PathLike[str] | None = None) -> NonceSource: ...
+    @staticmethod
+    def redis(url: str, *, connect_timeout: float = 0.25, read_timeout: float = 0.25) -> NonceSource: ...
+    @staticmethod
+    def callback(function: Callable[[str, str], int]) -> NonceSource: ...
+    def next(self, scheme: str, key_id: str) -> int: ...
+
+# What nonce_source= takes: a NonceSource, or a callable(scheme, key_id)
+# returning the nonce; None is the default (the host source).
+_NonceSourceArg: TypeAlias = NonceSource | Callable[[str, str], int] | None
 
 def canonical_json(value: _JsonValue) -> str: ...
 def canonicalize(text: str | bytes) -> str: ...
@@ -67,12 +85,12 @@ class Cryptopay:
 
 @final
 class Aquapay:
-    def __new__(cls, api_key: str, api_secret: str) -> Aquapay: ...
+    def __new__(cls, api_key: str, api_secret: str, *, nonce_source: _NonceSourceArg = None) -> Aquapay: ...
     def sign(self, method: str, path: str, *, nonce: str | int | None = None) -> SignedRequest: ...
 
 @final
 class RemitQuickly:
-    def __new__(cls, api_key: str, secret: str) -> RemitQuickly: ...
+    def __new__(cls, api_key: str, secret: str, *, nonce_source: _NonceSourceArg = None) -> RemitQuickly: ...
     def sign(
         self, body: str | bytes | _JsonValue = None, *, timestamp: str | int | None = None
     ) -> SignedRequest: ...
@@ -84,7 +102,9 @@ class PGPrints:
 
 @final
 class OnchainPay:
-    def __new__(cls, public_key: str, private_key: str) -> OnchainPay: ...
+    def __new__(
+        cls, public_key: str, private_key: str, *, nonce_source: _NonceSourceArg = None
+    ) -> OnchainPay: ...
     def sign(
         self, payload: str | bytes | _JsonValue, *, nonce: int | float | str | None = None
     ) -> SignedRequest: ...
@@ -114,7 +134,7 @@ class Verifier:
         *,
         tolerance: float | timedelta | None = None,
         replay: MemoryReplayGuard | RedisReplayGuard | None = None,
-        nonce_policy: Literal["increasing", "unique"] = "increasing",
+        nonce_policy: Literal["unique", "increasing", "timestamp"] = "unique",
         clock: Callable[[], float] | None = None,
     ) -> Verifier: ...
     @property

@@ -11,6 +11,7 @@ __all__ = [
     "CanonicalJsonError",
     "InvalidArgumentError",
     "AuthError",
+    "NonceSourceError",
 ]
 
 
@@ -63,3 +64,10 @@ class AuthError(PaysigError):
         self.message = message
         self.status = status
         self.body = body
+
+
+class NonceSourceError(PaysigError):
+    """Signing found no nonce: the nonce source (a host file that cannot be
+    used, Redis down or too slow, a callable that raised) could not hand out
+    a value, so nothing was signed rather than risk a repeated nonce. The
+    message says what to fix. ``code`` is ``nonce_source_unavailable``."""

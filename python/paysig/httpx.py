@@ -16,6 +16,7 @@ from collections.abc import AsyncGenerator, Generator
 import httpx
 
 from ._http import (
+    NonceSourceArg,
     AquapaySigning,
     CryptopaySigning,
     OnchainPaySigning,
@@ -85,15 +86,15 @@ class CryptopayAuth(PaysigAuth):
 class AquapayAuth(PaysigAuth):
     """Aquapay: ``x-api-key``, ``x-nonce``, ``x-signature``."""
 
-    def __init__(self, api_key: str, api_secret: str) -> None:
-        super().__init__(AquapaySigning(api_key, api_secret))
+    def __init__(self, api_key: str, api_secret: str, *, nonce_source: NonceSourceArg = None) -> None:
+        super().__init__(AquapaySigning(api_key, api_secret, nonce_source=nonce_source))
 
 
 class RemitQuicklyAuth(PaysigAuth):
     """RemitQuickly: ``apikey``, ``payload``, ``signature``."""
 
-    def __init__(self, api_key: str, secret: str) -> None:
-        super().__init__(RemitQuicklySigning(api_key, secret))
+    def __init__(self, api_key: str, secret: str, *, nonce_source: NonceSourceArg = None) -> None:
+        super().__init__(RemitQuicklySigning(api_key, secret, nonce_source=nonce_source))
 
 
 class PGPrintsAuth(PaysigAuth):
@@ -106,5 +107,5 @@ class PGPrintsAuth(PaysigAuth):
 class OnchainPayAuth(PaysigAuth):
     """OnchainPay: nonce added to the JSON body, ``x-api-signature``."""
 
-    def __init__(self, public_key: str, private_key: str) -> None:
-        super().__init__(OnchainPaySigning(public_key, private_key))
+    def __init__(self, public_key: str, private_key: str, *, nonce_source: NonceSourceArg = None) -> None:
+        super().__init__(OnchainPaySigning(public_key, private_key, nonce_source=nonce_source))

@@ -9,10 +9,11 @@ use pyo3::prelude::*;
 pyo3::import_exception!(paysig.errors, CanonicalJsonError);
 pyo3::import_exception!(paysig.errors, InvalidArgumentError);
 pyo3::import_exception!(paysig.errors, AuthError);
+pyo3::import_exception!(paysig.errors, NonceSourceError);
 
 /// The Python exception for a core error: `InvalidArgumentError` for a bad
 /// argument, `AuthError` for a verification failure, `CanonicalJsonError`
-/// for the JSON refusals.
+/// for the JSON refusals, `NonceSourceError` when signing found no nonce.
 pub fn to_py_err(error: Error) -> PyErr {
     let code = error.code().as_str();
     let message = error.message().to_owned();
@@ -23,6 +24,7 @@ pub fn to_py_err(error: Error) -> PyErr {
         | ErrorCode::DuplicateKey
         | ErrorCode::InvalidString
         | ErrorCode::TooDeep => CanonicalJsonError::new_err((code, message)),
+        ErrorCode::NonceSourceUnavailable => NonceSourceError::new_err((code, message)),
         // Verification codes: 401 unless the verifier says otherwise.
         _ => AuthError::new_err((code, message, 401)),
     }

@@ -8,6 +8,7 @@
 mod convert;
 mod errors;
 mod functions;
+mod nonce_source;
 mod release;
 mod signers;
 mod verifier;
@@ -20,6 +21,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(functions::canonicalize, m)?)?;
     m.add_function(wrap_pyfunction!(functions::hmac_sign, m)?)?;
     m.add_function(wrap_pyfunction!(functions::hmac_verify, m)?)?;
+    m.add_class::<nonce_source::PyNonceSource>()?;
     m.add_class::<signers::PySignedRequest>()?;
     m.add_class::<signers::PyCryptopay>()?;
     m.add_class::<signers::PyAquapay>()?;

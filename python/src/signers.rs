@@ -11,6 +11,7 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyString};
 
 use crate::convert::{integer, to_canonical};
 use crate::errors::{invalid_argument, to_py_err, IntoPyResult};
+use crate::nonce_source::source_arg;
 use crate::release::run_detached_if;
 
 /// A body or payload argument: JSON text (or, for Cryptopay, the raw body)
@@ -169,8 +170,16 @@ pub struct PyAquapay {
 #[pymethods]
 impl PyAquapay {
     #[new]
-    fn new(api_key: &str, api_secret: &str) -> PyResult<Self> {
-        let inner = schemes::Aquapay::new(api_key, api_secret).py()?;
+    #[pyo3(signature = (api_key, api_secret, *, nonce_source=None))]
+    fn new(
+        api_key: &str,
+        api_secret: &str,
+        nonce_source: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut inner = schemes::Aquapay::new(api_key, api_secret).py()?;
+        if let Some(source) = source_arg(nonce_source)? {
+            inner = inner.with_nonce_source(source);
+        }
         Ok(PyAquapay { inner })
     }
 
@@ -199,8 +208,12 @@ pub struct PyRemitQuickly {
 #[pymethods]
 impl PyRemitQuickly {
     #[new]
-    fn new(api_key: &str, secret: &str) -> PyResult<Self> {
-        let inner = schemes::RemitQuickly::new(api_key, secret).py()?;
+    #[pyo3(signature = (api_key, secret, *, nonce_source=None))]
+    fn new(api_key: &str, secret: &str, nonce_source: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let mut inner = schemes::RemitQuickly::new(api_key, secret).py()?;
+        if let Some(source) = source_arg(nonce_source)? {
+            inner = inner.with_nonce_source(source);
+        }
         Ok(PyRemitQuickly { inner })
     }
 
@@ -262,8 +275,16 @@ pub struct PyOnchainPay {
 #[pymethods]
 impl PyOnchainPay {
     #[new]
-    fn new(public_key: &str, private_key: &str) -> PyResult<Self> {
-        let inner = schemes::OnchainPay::new(public_key, private_key).py()?;
+    #[pyo3(signature = (public_key, private_key, *, nonce_source=None))]
+    fn new(
+        public_key: &str,
+        private_key: &str,
+        nonce_source: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut inner = schemes::OnchainPay::new(public_key, private_key).py()?;
+        if let Some(source) = source_arg(nonce_source)? {
+            inner = inner.with_nonce_source(source);
+        }
         Ok(PyOnchainPay { inner })
     }
 

@@ -104,7 +104,7 @@ pub struct PyVerifier {
 #[pymethods]
 impl PyVerifier {
     #[new]
-    #[pyo3(signature = (scheme, keys, *, tolerance=None, replay=None, nonce_policy="increasing", clock=None))]
+    #[pyo3(signature = (scheme, keys, *, tolerance=None, replay=None, nonce_policy="unique", clock=None))]
     fn new(
         scheme: &str,
         keys: &Bound<'_, PyAny>,
@@ -141,15 +141,10 @@ impl PyVerifier {
             }
             verifier = verifier.with_clock(Arc::new(PyClock(clock.clone().unbind())));
         }
-        verifier = verifier.with_nonce_policy(match nonce_policy {
-            "increasing" => NoncePolicy::Increasing,
-            "unique" => NoncePolicy::Unique,
-            _ => {
-                return Err(invalid_argument(
-                    "unknown nonce policy (increasing, unique)",
-                ))
-            }
-        });
+        verifier =
+            verifier.with_nonce_policy(nonce_policy.parse::<NoncePolicy>().map_err(|_| {
+                invalid_argument("unknown nonce policy (unique, increasing, timestamp)")
+            })?);
         Ok(PyVerifier {
             inner: verifier,
             blocking,

@@ -173,8 +173,8 @@ def test_cr_lf_nul_are_refused_never_reflected(bad: str) -> None:
 
 @pytest.mark.parametrize("nonce", ["-1", "123456789012345678901234567890", "1e3", "1.5", "abc", "0x1"])
 def test_absurd_nonces_and_timestamps(nonce: str) -> None:
-    def refused_code(scheme: str, headers: dict[str, str], body: str | None = None) -> str:
-        v = paysig.Verifier(scheme, {"k": "s"}, clock=lambda: NOW)
+    def refused_code(scheme: str, headers: dict[str, str], body: str | None = None, **options: Any) -> str:
+        v = paysig.Verifier(scheme, {"k": "s"}, clock=lambda: NOW, **options)
         with pytest.raises(paysig.AuthError) as refused:
             v.verify("POST", "/pay", headers, body)
         return refused.value.code
@@ -183,7 +183,10 @@ def test_absurd_nonces_and_timestamps(nonce: str) -> None:
     rq = paysig.RemitQuickly("k", "s").sign(None, timestamp=nonce)
     assert refused_code("remitquickly", rq.headers) == "malformed_header"
     oc = paysig.OnchainPay("k", "s").sign({}, nonce=nonce)
-    assert refused_code("onchainpay", oc.headers, oc.body) == "malformed_header"
+    # Any string is a unique value under the default policy; the
+    # increasing policy needs digits.
+    assert paysig.Verifier("onchainpay", {"k": "s"}, clock=lambda: NOW).verify("POST", "/", oc.headers, oc.body) == "k"
+    assert refused_code("onchainpay", oc.headers, oc.body, nonce_policy="increasing") == "malformed_header"
     cp = paysig.Cryptopay("k", "s").sign("POST", "/pay", date=nonce)
     assert refused_code("cryptopay", cp.headers) == "malformed_header"
 

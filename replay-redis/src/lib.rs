@@ -2,13 +2,19 @@
 //! machines behind a load balancer: a nonce accepted by one of them is
 //! refused by all the others.
 //!
-//! - [`ReplayGuard::check_and_record`] is one atomic command,
-//!   `SET key 1 NX PX ttl`: of many concurrent requests with the same
-//!   nonce, on any number of machines, Redis lets exactly one set the key.
-//! - [`ReplayGuard::check_increasing`] is one Lua script (atomic in
-//!   Redis): store the value when it is greater than the stored one. Values
-//!   are compared as decimal strings (length, then digits), not as Lua
-//!   numbers, which are doubles and lose precision above 2^53.
+//! - [`ReplayGuard::check_and_record`] is one Lua script (atomic in
+//!   Redis): drop the expired entries from an index sorted by expiry, then
+//!   set the key unless it exists, and unless the index already holds the
+//!   capacity's worth of live entries. Of many concurrent requests with the
+//!   same nonce, on any number of machines, exactly one sets the key.
+//!   Memory is bounded: at capacity new tokens are refused
+//!   ([`ReplayError::Unavailable`], HTTP 503) and no live entry is ever
+//!   evicted, as in core's in-memory guard. Expiry uses Redis's clock.
+//! - [`ReplayGuard::check_increasing`] is one Lua script: store the value
+//!   when it is greater than the stored one; equal is a replay, lower is
+//!   [`ReplayError::NotIncreasing`]. Values are compared as decimal strings
+//!   (length, then digits), not as Lua numbers, which are doubles and lose
+//!   precision above 2^53.
 //!
 //! It **fails closed**: when Redis cannot be reached, answers an error, or
 //! does not answer within the timeout, the guard returns
@@ -17,9 +23,11 @@
 //! restarting when Redis comes back: a failed connection is dropped, and the
 //! next request opens a new one.
 //!
-//! Keys are `PREFIX seen: scope NUL token` for tokens and
-//! `PREFIX last: scope` for increasing values (default prefix
-//! `paysig:replay:`). The scope names the scheme and key id, which never
+//! Keys are `PREFIX seen: scope NUL token` for tokens, `PREFIX index` for
+//! the index of live tokens and `PREFIX last: scope` for increasing values
+//! (default prefix `paysig:replay:`). One Redis server (or primary): the
+//! script touches two keys, which a Redis Cluster would put in different
+//! slots. The scope names the scheme and key id, which never
 //! hold control characters, so the NUL keeps every (scope, token) pair
 //! apart.
 //!
@@ -59,16 +67,43 @@ pub const DEFAULT_PREFIX: &str = "paysig:replay:";
 /// use (a burst of many threads opens more, briefly).
 const MAX_IDLE: usize = 64;
 
+/// The default capacity: at most this many live tokens (about 100 MB of
+/// Redis memory with the index, at 100 bytes a token).
+pub const DEFAULT_CAPACITY: usize = 1_000_000;
+
 /// Stores `ARGV[1]` at `KEYS[1]` when it is greater than what is stored
-/// there; both are decimal integers without leading zeros, so comparing
-/// lengths and then the digits compares the numbers exactly.
+/// there (1); equal is 0, lower -1. Both are decimal integers without
+/// leading zeros, so comparing lengths and then the digits compares the
+/// numbers exactly.
 const INCREASING: &str = r"
 local last = redis.call('GET', KEYS[1])
 local value = ARGV[1]
-if last and (#last > #value or (#last == #value and last >= value)) then
+if last and last == value then
   return 0
 end
+if last and (#last > #value or (#last == #value and last > value)) then
+  return -1
+end
 redis.call('SET', KEYS[1], value)
+return 1
+";
+
+/// Records token key `KEYS[1]` for `ARGV[1]` ms, indexed in the sorted set
+/// `KEYS[2]` by expiry, unless it is there (0) or the index holds
+/// `ARGV[2]` live tokens (-1); 1 when recorded. Expired index entries go
+/// first, so only live tokens count.
+const SEEN: &str = r"
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return 0
+end
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then
+  return -1
+end
+redis.call('SET', KEYS[1], 1, 'PX', ARGV[1])
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), KEYS[1])
 return 1
 ";
 
@@ -78,7 +113,9 @@ pub struct RedisReplayGuard {
     client: Client,
     timeout: Duration,
     prefix: String,
+    capacity: usize,
     increasing: Script,
+    seen: Script,
     idle: Mutex<Vec<Connection>>,
 }
 
@@ -88,6 +125,7 @@ impl fmt::Debug for RedisReplayGuard {
         f.debug_struct("RedisReplayGuard")
             .field("timeout", &self.timeout)
             .field("prefix", &self.prefix)
+            .field("capacity", &self.capacity)
             .finish_non_exhaustive()
     }
 }
@@ -108,7 +146,9 @@ impl RedisReplayGuard {
             client,
             timeout: DEFAULT_TIMEOUT,
             prefix: DEFAULT_PREFIX.to_owned(),
+            capacity: DEFAULT_CAPACITY,
             increasing: Script::new(INCREASING),
+            seen: Script::new(SEEN),
             idle: Mutex::new(Vec::new()),
         })
     }
@@ -132,6 +172,19 @@ impl RedisReplayGuard {
         self
     }
 
+    /// The same guard holding at most `capacity` live tokens (at least 1);
+    /// beyond, new tokens are refused until entries expire. Shared by
+    /// every guard using the same Redis and prefix.
+    pub fn with_capacity(mut self, capacity: usize) -> RedisReplayGuard {
+        self.capacity = capacity.max(1);
+        self
+    }
+
+    /// The capacity.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
     /// The timeout.
     pub fn timeout(&self) -> Duration {
         self.timeout
@@ -145,6 +198,10 @@ impl RedisReplayGuard {
 
     fn key(&self, scope: &str, token: &str) -> String {
         format!("{}seen:{scope}\0{token}", self.prefix)
+    }
+
+    fn index_key(&self) -> String {
+        format!("{}index", self.prefix)
     }
 
     fn last_key(&self, scope: &str) -> String {
@@ -209,18 +266,20 @@ impl ReplayGuard for RedisReplayGuard {
         // Redis keeps time for the expiry; the verifier's clock has already
         // placed the request within its window.
         let ttl_ms = ttl_ms.max(1);
-        let stored: Option<String> = self.run(|connection| {
-            redis::cmd("SET")
-                .arg(&key)
-                .arg(1)
-                .arg("NX")
-                .arg("PX")
+        let stored: i64 = self.run(|connection| {
+            self.seen
+                .key(&key)
+                .key(self.index_key())
                 .arg(ttl_ms)
-                .query(connection)
+                .arg(self.capacity)
+                .invoke(connection)
         })?;
         match stored {
-            Some(_) => Ok(()),
-            None => Err(ReplayError::Replayed),
+            1 => Ok(()),
+            0 => Err(ReplayError::Replayed),
+            _ => Err(ReplayError::Unavailable(
+                "the Redis replay guard is full".into(),
+            )),
         }
     }
 
@@ -237,10 +296,10 @@ impl ReplayGuard for RedisReplayGuard {
                 .arg(value.to_string())
                 .invoke(connection)
         })?;
-        if stored == 1 {
-            Ok(())
-        } else {
-            Err(ReplayError::Replayed)
+        match stored {
+            1 => Ok(()),
+            0 => Err(ReplayError::Replayed),
+            _ => Err(ReplayError::NotIncreasing),
         }
     }
 }

@@ -41,6 +41,30 @@ fn a_token_is_recorded_once_and_expires() {
     assert_eq!(guard.check_and_record("s", "t", 0, 300), Ok(()));
 }
 
+/// At capacity new tokens are refused, none forgotten; room comes back as
+/// entries expire.
+#[test]
+fn full_means_refused_not_forgotten() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let guard = guard(&server).with_capacity(3);
+    for token in ["a", "b", "c"] {
+        assert_eq!(guard.check_and_record("s", token, 0, 300), Ok(()));
+    }
+    assert!(matches!(
+        guard.check_and_record("s", "d", 0, 300),
+        Err(ReplayError::Unavailable(_))
+    ));
+    // Still remembered, still refused as replays.
+    assert_eq!(
+        guard.check_and_record("s", "a", 0, 300),
+        Err(ReplayError::Replayed)
+    );
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(guard.check_and_record("s", "d", 0, 300), Ok(()));
+}
+
 #[test]
 fn increasing_values_compare_exactly_above_2_pow_53() {
     let Some(server) = RedisServer::start() else {
@@ -59,7 +83,7 @@ fn increasing_values_compare_exactly_above_2_pow_53() {
     );
     assert_eq!(
         guard.check_increasing("k", 99, 0),
-        Err(ReplayError::Replayed)
+        Err(ReplayError::NotIncreasing)
     );
     assert_eq!(guard.check_increasing("k", u64::MAX, 0), Ok(()));
     assert_eq!(
@@ -70,7 +94,7 @@ fn increasing_values_compare_exactly_above_2_pow_53() {
     assert_eq!(guard.check_increasing("other", 10, 0), Ok(()));
     assert_eq!(
         guard.check_increasing("other", 9, 0),
-        Err(ReplayError::Replayed)
+        Err(ReplayError::NotIncreasing)
     );
 }
 
@@ -99,7 +123,7 @@ fn exactly_once_between_two_guards_under_concurrency() {
                     };
                     match guard.check_increasing("race", token, 0) {
                         Ok(()) => increasing.fetch_add(1, Ordering::Relaxed),
-                        Err(ReplayError::Replayed) => 0,
+                        Err(ReplayError::Replayed | ReplayError::NotIncreasing) => 0,
                         Err(e) => panic!("{e}"),
                     };
                 }

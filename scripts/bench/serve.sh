@@ -90,7 +90,7 @@ fi
 
 start_server() { # window_ms
   "$paysig" serve aquapay --port 0 --keys "$work/keys.toml" \
-    --tolerance-ms "$1" --replay-capacity 4000000 --threads "$SERVER_THREADS" >"$work/serve.out" 2>&1 &
+    --tolerance-ms "$1" --replay-capacity 4000000 --threads "$SERVER_THREADS" --log none >"$work/serve.out" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do grep -q listening "$work/serve.out" 2>/dev/null && break; sleep 0.05; done
   port=$(sed -n 's/^listening on http:\/\/127.0.0.1:\([0-9]*\)$/\1/p' "$work/serve.out")

@@ -25,8 +25,8 @@ use std::io::{self, Write as _};
 use std::os::unix::fs::{DirBuilderExt as _, FileExt as _, MetadataExt as _};
 use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::RwLock;
 
 use super::mapping::{effective_uid, SharedWord, FILE_LEN, WORD_OFFSET};
 use super::{step, NonceSource, Scope};
@@ -49,7 +49,7 @@ const VERSION: u32 = 1;
 pub struct HostNonces {
     dir: PathBuf,
     /// Mapped files, per scheme, by key id.
-    mapped: [RwLock<HashMap<Box<str>, Arc<SharedWord>>>; Scheme::ALL.len()],
+    mapped: [RwLock<HashMap<Box<str>, SharedWord>>; Scheme::ALL.len()],
 }
 
 impl HostNonces {
@@ -95,20 +95,23 @@ impl HostNonces {
         self.dir.join(format!("{}.nonce", scope.id()))
     }
 
-    fn word(&self, scope: Scope<'_>) -> Result<Arc<SharedWord>> {
+    /// Runs `f` on the scope's shared word, mapping the file on first use.
+    /// The hot path is one read lock and one map lookup, with no
+    /// reference count touched.
+    fn with_word<T>(&self, scope: Scope<'_>, f: impl Fn(&AtomicU64) -> T) -> Result<T> {
         let slot = &self.mapped[scope.scheme as usize];
-        if let Some(word) = slot.read().ok().and_then(|m| m.get(scope.key_id).cloned()) {
-            return Ok(word);
+        if let Ok(map) = slot.read() {
+            if let Some(shared) = map.get(scope.key_id) {
+                return Ok(f(shared.word()));
+            }
         }
-        let word = Arc::new(self.open(scope)?);
+        let opened = self.open(scope)?;
         let mut map = slot
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         // Another thread may have mapped it meanwhile: keep one mapping.
-        Ok(map
-            .entry(scope.key_id.into())
-            .or_insert_with(|| word)
-            .clone())
+        let shared = map.entry(scope.key_id.into()).or_insert(opened);
+        Ok(f(shared.word()))
     }
 
     fn open(&self, scope: Scope<'_>) -> Result<SharedWord> {
@@ -191,31 +194,35 @@ impl HostNonces {
 
 impl NonceSource for HostNonces {
     fn next_nonce(&self, scope: Scope<'_>) -> Result<i64> {
-        let shared = self.word(scope)?;
-        let word = shared.word();
         let now = SystemClock.now_millis();
-        let mut previous = word.load(Ordering::Relaxed);
-        loop {
-            let next = step(now, i64::try_from(previous).unwrap_or(i64::MAX));
-            if next == i64::MAX {
-                return Err(unavailable(format!(
-                    "the host nonce file {} holds the largest possible value: it was \
-                     written by something else than paysig",
-                    self.file_for(scope).display()
-                )));
+        let next = self.with_word(scope, |word| {
+            let mut previous = word.load(Ordering::Relaxed);
+            loop {
+                let next = step(now, i64::try_from(previous).unwrap_or(i64::MAX));
+                if next == i64::MAX {
+                    return None;
+                }
+                // One atomic word: its modification order is total across
+                // all the processes, so Relaxed is enough (as for the
+                // process source).
+                match word.compare_exchange_weak(
+                    previous,
+                    next as u64,
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                ) {
+                    Ok(_) => return Some(next),
+                    Err(actual) => previous = actual,
+                }
             }
-            // One atomic word: its modification order is total across all
-            // the processes, so Relaxed is enough (as for the process source).
-            match word.compare_exchange_weak(
-                previous,
-                next as u64,
-                Ordering::Relaxed,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return Ok(next),
-                Err(actual) => previous = actual,
-            }
-        }
+        })?;
+        next.ok_or_else(|| {
+            unavailable(format!(
+                "the host nonce file {} holds the largest possible value: it was written \
+                 by something else than paysig",
+                self.file_for(scope).display()
+            ))
+        })
     }
 }
 

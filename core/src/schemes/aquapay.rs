@@ -101,7 +101,8 @@ pub(crate) fn string_to_sign(method: &str, path: &str, nonce: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// Verification (the receiving side): `crate::verify::Verifier` calls this.
+// Verification (the receiving side): `crate::verify::Verifier` calls this
+// with its shared `Checks`.
 //
 // Order: x-api-key, x-nonce, x-signature present → key known → signature →
 // nonce is plain decimal milliseconds → nonce within the window (default
@@ -110,22 +111,25 @@ pub(crate) fn string_to_sign(method: &str, path: &str, nonce: &str) -> String {
 // ---------------------------------------------------------------------------
 
 use crate::error::ErrorCode;
-use crate::verify::{self, AuthError, ErrorStyle, KeyCheck, Request, Verifier, Window};
+use crate::verify::checks::{parse_millis, Checks, KeyCheck, Window};
+use crate::verify::refusal::{unavailable, AuthError, ErrorStyle, Explanation};
+use crate::verify::replay::ReplayError;
+use crate::verify::request::{required_header, Request};
 
 fn refuse(code: ErrorCode, message: &str) -> AuthError {
     AuthError::new(code, 401, message, ErrorStyle::Message)
 }
 
 /// Verifies an Aquapay request: the key id, or why not.
-pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<String, AuthError> {
-    let header = |name: &str| verify::required_header(request, name);
+pub(crate) fn verify(checks: &Checks, request: &Request<'_>) -> Result<String, AuthError> {
+    let header = |name: &str| required_header(request, name, ErrorStyle::Message);
     let api_key = header("x-api-key")?;
     let nonce = header("x-nonce")?;
     let signature = header("x-signature")?;
     let method = request.method.to_ascii_uppercase();
     let string_to_sign = string_to_sign(&method, request.path, nonce);
-    let explain = || verify::Explanation::new(string_to_sign.as_bytes(), None);
-    match verifier.check_keyed(api_key, string_to_sign.as_bytes(), signature, Encoding::Hex) {
+    let explain = || Explanation::new(string_to_sign.as_bytes(), None);
+    match checks.check_keyed(api_key, string_to_sign.as_bytes(), signature, Encoding::Hex) {
         KeyCheck::UnknownKey => return Err(refuse(ErrorCode::InvalidApiKey, "Invalid API key")),
         KeyCheck::BadSignature => {
             return Err(refuse(ErrorCode::InvalidSignature, "Invalid signature")
@@ -133,28 +137,35 @@ pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<Strin
         }
         KeyCheck::Valid => {}
     }
-    let Some(nonce_ms) = verify::parse_millis(nonce) else {
+    let Some(nonce_ms) = parse_millis(nonce) else {
         return Err(refuse(
             ErrorCode::MalformedHeader,
             "The nonce must be milliseconds since the epoch",
         ));
     };
-    let now = verifier.now_ms();
-    let ttl_ms = match verifier.check_window(nonce_ms, now) {
-        Window::Expired => return Err(refuse(ErrorCode::TimestampExpired, "Nonce expired")),
-        Window::Ahead => return Err(refuse(ErrorCode::AheadOfTime, "Nonce ahead of time")),
+    let now = checks.now_ms();
+    let window = || checks.explain_window(nonce_ms, now);
+    let ttl_ms = match checks.check_window(nonce_ms, now) {
+        Window::Expired => {
+            return Err(
+                refuse(ErrorCode::TimestampExpired, "Nonce expired").with_explanation(window())
+            )
+        }
+        Window::Ahead => {
+            return Err(
+                refuse(ErrorCode::AheadOfTime, "Nonce ahead of time").with_explanation(window())
+            )
+        }
         Window::Within { ttl_ms } => ttl_ms,
     };
     let scope = format!("aquapay:{api_key}");
-    match verifier
+    match checks
         .replay_guard()
         .check_and_record(&scope, nonce, now, ttl_ms)
     {
         Ok(()) => Ok(api_key.to_owned()),
-        Err(verify::ReplayError::Replayed) => {
-            Err(refuse(ErrorCode::NonceReused, "Nonce already used"))
-        }
-        Err(e) => Err(verify::unavailable(ErrorStyle::Message, &e)),
+        Err(ReplayError::Replayed) => Err(refuse(ErrorCode::NonceReused, "Nonce already used")),
+        Err(e) => Err(unavailable(ErrorStyle::Message, &e)),
     }
 }
 

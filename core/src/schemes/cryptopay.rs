@@ -140,33 +140,36 @@ pub fn callback_signature(callback_secret: &str, body: &[u8]) -> Result<String> 
 }
 
 // ---------------------------------------------------------------------------
-// Verification (the receiving side): `crate::verify::Verifier` calls these.
+// Verification (the receiving side): `crate::verify::Verifier` calls these
+// with its shared `Checks`.
 //
 // Requests. Order: Authorization and Date present → Authorization reads
 // `HMAC key:signature` → key known → signature (base64 HMAC-SHA1 of the
 // string above, over the raw body bytes, Content-Type as sent or empty) →
-// Date parses (HTTP-date or ISO-8601) → Date within ±15 minutes. Cryptopay
-// answers every failure with the same 401 body, `unauthenticated`; the code
-// says why, for logs and `--explain`. The request id is derived from the
-// request (a hash of public header values), so responses are reproducible.
+// Date parses (IMF-fixdate, RFC 2822 with a numeric or named zone, or
+// RFC 3339 / ISO-8601 with an offset: what the official clients send) →
+// the instant it denotes is within ±15 minutes. Cryptopay answers every
+// failure with the same 401 body, `unauthenticated`; the code says why,
+// for logs and `--explain`. The request id in that body is the
+// verifier's (derived from the request unless a server sets its own).
 //
 // Callbacks: X-Cryptopay-Signature present → hex HMAC-SHA256 of the raw body
 // with any callback secret of the keyring. No timestamp: integrity only.
 // ---------------------------------------------------------------------------
 
 use crate::error::ErrorCode;
-use crate::verify::{self, AuthError, ErrorStyle, KeyCheck, Request, Verifier, Window};
+use crate::verify::checks::{Checks, KeyCheck, Window};
+use crate::verify::dates::parse_date_ms;
+use crate::verify::refusal::{AuthError, ErrorStyle, Explanation};
+use crate::verify::request::Request;
 
 /// Cryptopay's message (and error code) for every authentication failure.
 const UNAUTHENTICATED: &str = "unauthenticated";
 
 /// Verifies a Cryptopay API request: the key id, or why not.
-pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<String, AuthError> {
-    let request_id = request_id(request);
-    let refuse = |code: ErrorCode| {
-        AuthError::new(code, 401, UNAUTHENTICATED, ErrorStyle::Cryptopay)
-            .with_request_id(request_id.clone())
-    };
+pub(crate) fn verify(checks: &Checks, request: &Request<'_>) -> Result<String, AuthError> {
+    let refuse =
+        |code: ErrorCode| AuthError::new(code, 401, UNAUTHENTICATED, ErrorStyle::Cryptopay);
     let header = |name: &str| match request.header(name) {
         Ok(value) => Ok(value),
         Err(_) => Err(refuse(ErrorCode::MalformedHeader)),
@@ -183,7 +186,7 @@ pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<Strin
         date,
         request.path,
     );
-    match verifier.check_keyed(
+    match checks.check_keyed(
         api_key,
         string_to_sign.as_bytes(),
         signature,
@@ -192,14 +195,16 @@ pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<Strin
         KeyCheck::UnknownKey => return Err(refuse(ErrorCode::InvalidApiKey)),
         KeyCheck::BadSignature => {
             return Err(refuse(ErrorCode::InvalidSignature)
-                .with_explanation(verify::Explanation::new(string_to_sign.as_bytes(), None)))
+                .with_explanation(Explanation::new(string_to_sign.as_bytes(), None)))
         }
         KeyCheck::Valid => {}
     }
-    let date_ms = verify::parse_date_ms(date).ok_or_else(|| refuse(ErrorCode::MalformedHeader))?;
-    match verifier.check_window(date_ms, verifier.now_ms()) {
-        Window::Expired => Err(refuse(ErrorCode::TimestampExpired)),
-        Window::Ahead => Err(refuse(ErrorCode::AheadOfTime)),
+    let date_ms = parse_date_ms(date).ok_or_else(|| refuse(ErrorCode::MalformedHeader))?;
+    let now = checks.now_ms();
+    let window = || checks.explain_window(date_ms, now);
+    match checks.check_window(date_ms, now) {
+        Window::Expired => Err(refuse(ErrorCode::TimestampExpired).with_explanation(window())),
+        Window::Ahead => Err(refuse(ErrorCode::AheadOfTime).with_explanation(window())),
         Window::Within { .. } => Ok(api_key.to_owned()),
     }
 }
@@ -219,35 +224,13 @@ fn parse_authorization(value: &str) -> Option<(&str, &str)> {
     Some((key, signature))
 }
 
-/// 32 hex digits identifying the request in Cryptopay's error body: derived
-/// from public values only (no secret, no randomness in core).
-fn request_id(request: &Request<'_>) -> String {
-    let mut material = Vec::with_capacity(256);
-    for part in [request.method, request.path] {
-        material.extend_from_slice(part.as_bytes());
-        material.push(b'\n');
-    }
-    for (name, value) in request.headers {
-        material.extend_from_slice(name.as_bytes());
-        material.push(b':');
-        material.extend_from_slice(value.as_bytes());
-        material.push(b'\n');
-    }
-    let mut id = crate::mac::sha256_hex(&material);
-    id.truncate(32);
-    id
-}
-
 fn refuse_callback(code: ErrorCode, message: &str) -> AuthError {
     AuthError::new(code, 401, message, ErrorStyle::Message)
 }
 
 /// Verifies a Cryptopay callback with every callback secret of the keyring:
 /// the id of the entry whose secret signed it.
-pub(crate) fn verify_callback(
-    verifier: &Verifier,
-    request: &Request<'_>,
-) -> Result<String, AuthError> {
+pub(crate) fn verify_callback(checks: &Checks, request: &Request<'_>) -> Result<String, AuthError> {
     let signature = match request.header("X-Cryptopay-Signature") {
         Ok(Some(value)) => value,
         Ok(None) => {
@@ -264,7 +247,7 @@ pub(crate) fn verify_callback(
         }
     };
     let expected = Encoding::Hex.decode(signature.trim()).unwrap_or_default();
-    verifier
+    checks
         .find_key(request.body, &expected)
         .map(str::to_owned)
         .ok_or_else(|| refuse_callback(ErrorCode::InvalidSignature, "Invalid signature"))

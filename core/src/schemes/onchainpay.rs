@@ -142,40 +142,48 @@ fn with_nonce(canonical: String, nonce_json: &[u8]) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// Verification (the receiving side): `crate::verify::Verifier` calls this.
+// Verification (the receiving side): `crate::verify::Verifier` calls this
+// with its shared `Checks`.
 //
 // Order: x-api-public-key, x-api-signature present → key known → signature
 // (hex HMAC-SHA256 of the raw body bytes, which are exactly what was
 // signed) → the body is a JSON object with a `nonce` → the nonce policy:
-// - Increasing (default): the nonce, a JSON number or a string of decimal
-//   digits (at most 16), must be greater than the last one accepted for
-//   this public key. No time window (the docs give none).
-// - Unique: the nonce must be milliseconds since the epoch within the
+// - Unique (default): any JSON number or string, accepted once per public
+//   key, remembered for the retention (default 1 hour, our choice). The
+//   docs ask only for a unique value; the official SDKs send random
+//   integers (Python), per-client counters (Node, Go) or milliseconds
+//   (PHP), and all of them pass.
+// - Increasing: the nonce, a JSON number or a string of decimal digits (at
+//   most 16), must be greater than the last one accepted for this public
+//   key; equal is "already used", lower "not increasing". No time window.
+// - Timestamp: the nonce must be milliseconds since the epoch within the
 //   window (default 30 s each way, our choice) and not seen before within
 //   it, in any order.
-// Messages are ours; failures are 401.
+// Failures are 401 in OnchainPay's envelope, which its SDKs parse; the
+// messages are ours.
 // ---------------------------------------------------------------------------
 
 use crate::error::ErrorCode;
 use crate::json::{canonicalize_with, unquote};
-use crate::verify::{
-    self, AuthError, ErrorStyle, KeyCheck, NoncePolicy, Request, Verifier, Window,
-};
+use crate::verify::checks::{parse_millis, Checks, KeyCheck, NoncePolicy, Window};
+use crate::verify::refusal::{unavailable, AuthError, ErrorStyle, Explanation};
+use crate::verify::replay::ReplayError;
+use crate::verify::request::{required_header, Request};
 
 fn refuse(code: ErrorCode, message: &str) -> AuthError {
-    AuthError::new(code, 401, message, ErrorStyle::Message)
+    AuthError::new(code, 401, message, ErrorStyle::OnchainPay)
 }
 
 /// Verifies an OnchainPay request: the public key, or why not.
-pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<String, AuthError> {
-    let header = |name: &str| verify::required_header(request, name);
+pub(crate) fn verify(checks: &Checks, request: &Request<'_>) -> Result<String, AuthError> {
+    let header = |name: &str| required_header(request, name, ErrorStyle::OnchainPay);
     let public_key = header("x-api-public-key")?;
     let signature = header("x-api-signature")?;
-    match verifier.check_keyed(public_key, request.body, signature, Encoding::Hex) {
+    match checks.check_keyed(public_key, request.body, signature, Encoding::Hex) {
         KeyCheck::UnknownKey => return Err(refuse(ErrorCode::InvalidApiKey, "Invalid API key")),
         KeyCheck::BadSignature => {
             return Err(refuse(ErrorCode::InvalidSignature, "Invalid signature")
-                .with_explanation(verify::Explanation::new(request.body, None)))
+                .with_explanation(Explanation::new(request.body, None)))
         }
         KeyCheck::Valid => {}
     }
@@ -188,33 +196,57 @@ pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<Strin
         .ok_or_else(|| refuse(ErrorCode::MissingTimestamp, "Missing nonce"))?;
     let nonce_text = unquote(nonce).unwrap_or_else(|| nonce.to_owned());
     let invalid_nonce = || refuse(ErrorCode::MalformedHeader, "Invalid nonce");
-    let reused = |e: verify::ReplayError| match e {
-        verify::ReplayError::Replayed => refuse(ErrorCode::NonceReused, "Nonce already used"),
-        e => verify::unavailable(ErrorStyle::Message, &e),
+    let refused = |e: ReplayError| match e {
+        ReplayError::Replayed => refuse(ErrorCode::NonceReused, "Nonce already used"),
+        ReplayError::NotIncreasing => refuse(
+            ErrorCode::NonceNotIncreasing,
+            "Nonce not greater than the last one",
+        ),
+        e => unavailable(ErrorStyle::OnchainPay, &e),
     };
     let scope = format!("onchainpay:{public_key}");
-    let now = verifier.now_ms();
-    match verifier.nonce_policy() {
+    let now = checks.now_ms();
+    match checks.nonce_policy() {
+        NoncePolicy::Unique => {
+            // An object or array nonce is not "a number or a string".
+            if nonce.starts_with(['{', '['])
+                || nonce == "null"
+                || nonce == "true"
+                || nonce == "false"
+            {
+                return Err(invalid_nonce());
+            }
+            // The canonical JSON text: 7 and "7" are different values.
+            checks
+                .replay_guard()
+                .check_and_record(&scope, nonce, now, checks.nonce_retention_ms())
+                .map_err(refused)?;
+        }
         NoncePolicy::Increasing => {
-            let value = verify::parse_millis(&nonce_text).ok_or_else(invalid_nonce)?;
-            verifier
+            let value = parse_millis(&nonce_text).ok_or_else(invalid_nonce)?;
+            checks
                 .replay_guard()
                 .check_increasing(&scope, value.unsigned_abs(), now)
-                .map_err(reused)?;
+                .map_err(refused)?;
         }
-        NoncePolicy::Unique => {
-            let nonce_ms = verify::parse_millis(&nonce_text).ok_or_else(invalid_nonce)?;
-            let ttl_ms = match verifier.check_window(nonce_ms, now) {
+        NoncePolicy::Timestamp => {
+            let nonce_ms = parse_millis(&nonce_text).ok_or_else(invalid_nonce)?;
+            let window = || checks.explain_window(nonce_ms, now);
+            let ttl_ms = match checks.check_window(nonce_ms, now) {
                 Window::Expired => {
-                    return Err(refuse(ErrorCode::TimestampExpired, "Nonce expired"))
+                    return Err(refuse(ErrorCode::TimestampExpired, "Nonce expired")
+                        .with_explanation(window()))
                 }
-                Window::Ahead => return Err(refuse(ErrorCode::AheadOfTime, "Nonce ahead of time")),
+                Window::Ahead => {
+                    return Err(refuse(ErrorCode::AheadOfTime, "Nonce ahead of time")
+                        .with_explanation(window()))
+                }
                 Window::Within { ttl_ms } => ttl_ms,
             };
-            verifier
+            checks
                 .replay_guard()
                 .check_and_record(&scope, nonce, now, ttl_ms)
-                .map_err(reused)?;
+                .map_err(refused)?;
         }
     }
     Ok(public_key.to_owned())
@@ -246,6 +278,65 @@ mod tests {
             body(r#"{"1":1}"#, Nonce::Text("u-1")),
             r#"{"1":1,"nonce":"u-1"}"#
         );
+    }
+
+    /// The default policy remembers a nonce for the retention, then lets
+    /// it go; at capacity it refuses (503) rather than forget a live one.
+    #[test]
+    fn unique_nonces_are_retained_and_bounded() {
+        use std::sync::atomic::{AtomicI64, Ordering};
+        use std::sync::Arc;
+
+        use crate::verify::{Clock, Keyring, MemoryReplayGuard, Request, Verifier};
+
+        struct Manual(AtomicI64);
+        impl Clock for Manual {
+            fn now_millis(&self) -> i64 {
+                self.0.load(Ordering::SeqCst)
+            }
+        }
+        let clock = Arc::new(Manual(AtomicI64::new(1_000)));
+        let mut keys = Keyring::new();
+        keys.add("pk", "sk").unwrap();
+        let verifier = Verifier::new(crate::Scheme::OnchainPay, keys)
+            .with_clock(clock.clone())
+            .with_replay_guard(Arc::new(MemoryReplayGuard::new(16)))
+            .with_nonce_retention_ms(60_000);
+        let signer = OnchainPay::new("pk", "sk").unwrap();
+        let send = |nonce: &str| {
+            let signed = signer
+                .sign(Body::Text("{}"), Some(Nonce::Text(nonce)))
+                .unwrap();
+            let headers: Vec<(&str, &str)> = signed
+                .headers
+                .iter()
+                .map(|(n, v)| (*n, v.as_str()))
+                .collect();
+            let body = signed.body.unwrap();
+            verifier
+                .verify(&Request {
+                    method: "POST",
+                    path: "/",
+                    headers: &headers,
+                    body: body.as_bytes(),
+                })
+                .map_err(|e| e.code())
+        };
+        assert_eq!(send("a"), Ok("pk".to_owned()));
+        clock.0.store(60_000, Ordering::SeqCst);
+        assert_eq!(send("a"), Err(crate::ErrorCode::NonceReused));
+        clock.0.store(61_001, Ordering::SeqCst);
+        assert_eq!(send("a"), Ok("pk".to_owned()));
+        // A 16-entry guard, one shard per entry at most: fill it.
+        let mut refused = 0;
+        for i in 0..64 {
+            if send(&i.to_string()) == Err(crate::ErrorCode::ReplayStoreUnavailable) {
+                refused += 1;
+            }
+        }
+        assert!(refused >= 48, "{refused}");
+        // Still remembered while full.
+        assert_eq!(send("a"), Err(crate::ErrorCode::NonceReused));
     }
 
     #[test]

@@ -52,7 +52,8 @@ impl PGPrints {
 }
 
 // ---------------------------------------------------------------------------
-// Verification (the receiving side): `crate::verify::Verifier` calls this.
+// Verification (the receiving side): `crate::verify::Verifier` calls this
+// with its shared `Checks`.
 //
 // Order: X-PGPrints-Hmac-Sha256 present → the body is JSON (read as
 // `JSON.parse` does; 400 otherwise, with the JSON error's code) → the
@@ -66,14 +67,16 @@ impl PGPrints {
 
 use crate::error::ErrorCode;
 use crate::json::{canonicalize_with, Options};
-use crate::verify::{self, AuthError, ErrorStyle, Request, Verifier};
+use crate::verify::checks::Checks;
+use crate::verify::refusal::{AuthError, ErrorStyle, Explanation};
+use crate::verify::request::Request;
 
 fn refuse(code: ErrorCode, status: u16, message: &str) -> AuthError {
     AuthError::new(code, status, message, ErrorStyle::Message)
 }
 
 /// Verifies a PGPrints request: the id of the key that signed it.
-pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<String, AuthError> {
+pub(crate) fn verify(checks: &Checks, request: &Request<'_>) -> Result<String, AuthError> {
     let signature = match request.header("X-PGPrints-Hmac-Sha256") {
         Ok(Some(value)) => value.trim(),
         Ok(None) => {
@@ -101,12 +104,12 @@ pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<Strin
         Encoding::Base64
     };
     let expected = encoding.decode(signature).unwrap_or_default();
-    verifier
+    checks
         .find_key(canonical.as_bytes(), &expected)
         .map(str::to_owned)
         .ok_or_else(|| {
             refuse(ErrorCode::InvalidSignature, 401, "Invalid signature").with_explanation(
-                verify::Explanation::new(canonical.as_bytes(), Some(canonical.as_bytes())),
+                Explanation::new(canonical.as_bytes(), Some(canonical.as_bytes())),
             )
         })
 }

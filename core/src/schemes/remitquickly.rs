@@ -100,7 +100,8 @@ fn payload_json(canonical_body: &str, timestamp: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------
-// Verification (the receiving side): `crate::verify::Verifier` calls this.
+// Verification (the receiving side): `crate::verify::Verifier` calls this
+// with its shared `Checks`.
 //
 // Order, as the provider's error table implies: apikey, payload, signature
 // present → key known → signature (hex HMAC-SHA512 of the payload header
@@ -121,14 +122,17 @@ fn payload_json(canonical_body: &str, timestamp: &str) -> String {
 
 use crate::error::ErrorCode;
 use crate::json::{canonicalize_with, find_member, unquote, Options, Value};
-use crate::verify::{self, AuthError, ErrorStyle, KeyCheck, Request, Verifier, Window};
+use crate::verify::checks::{parse_millis, Checks, KeyCheck, Window};
+use crate::verify::refusal::{unavailable, AuthError, ErrorStyle, Explanation};
+use crate::verify::replay::ReplayError;
+use crate::verify::request::Request;
 
 fn refuse(code: ErrorCode, message: &str) -> AuthError {
     AuthError::new(code, 401, message, ErrorStyle::Message)
 }
 
 /// Verifies a RemitQuickly request: the key id, or why not.
-pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<String, AuthError> {
+pub(crate) fn verify(checks: &Checks, request: &Request<'_>) -> Result<String, AuthError> {
     let header = |name: &str| match request.header(name) {
         Ok(Some(value)) => Ok(value),
         Ok(None) => Err(refuse(
@@ -140,11 +144,11 @@ pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<Strin
     let api_key = header("apikey")?;
     let payload = header("payload")?;
     let signature = header("signature")?;
-    match verifier.check_keyed(api_key, payload.as_bytes(), signature, Encoding::Hex) {
+    match checks.check_keyed(api_key, payload.as_bytes(), signature, Encoding::Hex) {
         KeyCheck::UnknownKey => return Err(refuse(ErrorCode::InvalidApiKey, "Invalid api key")),
         KeyCheck::BadSignature => {
             return Err(refuse(ErrorCode::InvalidSignature, "Invalid Signature")
-                .with_explanation(verify::Explanation::new(payload.as_bytes(), None)))
+                .with_explanation(Explanation::new(payload.as_bytes(), None)))
         }
         KeyCheck::Valid => {}
     }
@@ -166,11 +170,18 @@ pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<Strin
         Some(text) => text,
         None => timestamp.to_owned(),
     };
-    let timestamp_ms = verify::parse_millis(&timestamp_text).ok_or_else(invalid_payload)?;
-    let now = verifier.now_ms();
-    let ttl_ms = match verifier.check_window(timestamp_ms, now) {
-        Window::Expired => return Err(refuse(ErrorCode::TimestampExpired, "Timestamp expired")),
-        Window::Ahead => return Err(refuse(ErrorCode::AheadOfTime, "Ahead of time")),
+    let timestamp_ms = parse_millis(&timestamp_text).ok_or_else(invalid_payload)?;
+    let now = checks.now_ms();
+    let window = || checks.explain_window(timestamp_ms, now);
+    let ttl_ms = match checks.check_window(timestamp_ms, now) {
+        Window::Expired => {
+            return Err(
+                refuse(ErrorCode::TimestampExpired, "Timestamp expired").with_explanation(window())
+            )
+        }
+        Window::Ahead => {
+            return Err(refuse(ErrorCode::AheadOfTime, "Ahead of time").with_explanation(window()))
+        }
         Window::Within { ttl_ms } => ttl_ms,
     };
     let content_type = request.header("Content-Type").ok().flatten();
@@ -178,7 +189,7 @@ pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<Strin
     if received.as_deref() != Some(signed_body) {
         return Err(
             refuse(ErrorCode::BodyMismatch, "Body and Payload mismatch").with_explanation(
-                verify::Explanation::new(
+                Explanation::new(
                     payload_json.as_bytes(),
                     received.as_deref().map(str::as_bytes),
                 ),
@@ -189,15 +200,13 @@ pub(crate) fn verify(verifier: &Verifier, request: &Request<'_>) -> Result<Strin
     // with the signature upper-cased is still a replay.
     let token = format!("{timestamp_text}:{}", signature.trim().to_ascii_lowercase());
     let scope = format!("remitquickly:{api_key}");
-    match verifier
+    match checks
         .replay_guard()
         .check_and_record(&scope, &token, now, ttl_ms)
     {
         Ok(()) => Ok(api_key.to_owned()),
-        Err(verify::ReplayError::Replayed) => {
-            Err(refuse(ErrorCode::NonceReused, "Duplicate request"))
-        }
-        Err(e) => Err(verify::unavailable(ErrorStyle::Message, &e)),
+        Err(ReplayError::Replayed) => Err(refuse(ErrorCode::NonceReused, "Duplicate request")),
+        Err(e) => Err(unavailable(ErrorStyle::Message, &e)),
     }
 }
 

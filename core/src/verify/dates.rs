@@ -1,136 +1,77 @@
-//! Reading a `Date` header: Cryptopay signs whatever is sent, an HTTP-date
-//! (`Tue, 25 Sep 2018 17:41:40 GMT`) in its SDKs, an ISO-8601 date-time
-//! (`2019-01-09T11:24:40+00:00`) in its published check. HTTP-dates go to
-//! the `httpdate` crate; the RFC 3339 profile of ISO-8601 is small enough
-//! to read here.
+//! Reading a `Date` header. Cryptopay signs whatever is sent, and its real
+//! API accepts what the official clients send (PROVIDERS.md): an RFC 7231
+//! IMF-fixdate (Node SDK, `Wed, 02 Dec 2026 07:41:47 GMT`), RFC 2822 with a
+//! numeric or named zone (PHP SDK, `gmdate(DATE_RFC2822)`:
+//! `Wed, 02 Dec 2026 07:41:47 +0000`), and ISO-8601 / RFC 3339 with an
+//! offset (the docs' Java sample, `2019-01-09T11:24:40+00:00`). What
+//! counts is the instant the text denotes.
+//!
+//! Parsing is chrono's (RFC 2822, including the obsolete named zones of
+//! its §4.3, and RFC 3339) and httpdate's (the two obsolete HTTP-date
+//! forms, RFC 850 and asctime, which RFC 7231 says to accept).
 
 use std::time::UNIX_EPOCH;
 
-/// Milliseconds since the epoch of an HTTP-date or RFC 3339 date-time.
-pub(super) fn parse_date_ms(text: &str) -> Option<i64> {
-    if let Ok(time) = httpdate::parse_http_date(text) {
-        let ms = time.duration_since(UNIX_EPOCH).ok()?.as_millis();
-        return i64::try_from(ms).ok();
-    }
-    parse_rfc3339_ms(text)
-}
+use chrono::DateTime;
 
-/// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, `T` or `t` or a space
-/// between date and time.
-fn parse_rfc3339_ms(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    if b.len() < 20 || !matches!(b[10], b'T' | b't' | b' ') {
-        return None;
+/// Milliseconds since the epoch of a `Date` value in any of the accepted
+/// forms; `None` when it is none of them.
+pub(crate) fn parse_date_ms(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if let Ok(date) = DateTime::parse_from_rfc2822(text) {
+        return Some(date.timestamp_millis());
     }
-    let num = |range: std::ops::Range<usize>| -> Option<i64> {
-        let digits = b.get(range)?;
-        if !digits.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        std::str::from_utf8(digits).ok()?.parse().ok()
-    };
-    if b[4] != b'-' || b[7] != b'-' || b[13] != b':' || b[16] != b':' {
-        return None;
+    if let Ok(date) = DateTime::parse_from_rfc3339(text) {
+        return Some(date.timestamp_millis());
     }
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month)
-        || day < 1
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    let mut pos = 19;
-    let mut millis = 0;
-    if b[pos] == b'.' {
-        let start = pos + 1;
-        let mut end = start;
-        while end < b.len() && b[end].is_ascii_digit() {
-            end += 1;
-        }
-        if end == start {
-            return None;
-        }
-        // Milliseconds: the first three fraction digits, the rest dropped.
-        let ms_digits = &text[start..end.min(start + 3)];
-        millis = ms_digits.parse::<i64>().ok()? * 10_i64.pow(3 - ms_digits.len() as u32);
-        pos = end;
-    }
-    let offset_minutes = match b.get(pos..)? {
-        [b'Z' | b'z'] => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let hh = num(pos + 1..pos + 3)?;
-            let mm = num(pos + 4..pos + 6)?;
-            let _ = (h1, h2, m1, m2);
-            if hh > 23 || mm > 59 {
-                return None;
-            }
-            let total = hh * 60 + mm;
-            if *sign == b'-' {
-                -total
-            } else {
-                total
-            }
-        }
-        _ => return None,
-    };
-    let days = days_from_civil(year, month, day);
-    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-    Some(seconds * 1000 + millis)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-/// algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let time = httpdate::parse_http_date(text).ok()?;
+    let ms = time.duration_since(UNIX_EPOCH).ok()?.as_millis();
+    i64::try_from(ms).ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Expected values: Node's `Date.parse` of the same texts
+    /// (`node -p 'Date.parse("Wed, 02 Dec 2026 07:41:47 +0000")'`).
     #[test]
-    fn both_forms() {
-        // Expected values: Node's `Date.parse` of the same texts.
-        assert_eq!(
-            parse_date_ms("2019-01-09T11:24:40+00:00"),
-            Some(1_547_033_080_000)
-        );
-        assert_eq!(
-            parse_date_ms("Wed, 09 Jan 2019 11:24:40 GMT"),
-            Some(1_547_033_080_000)
-        );
-        assert_eq!(
-            parse_date_ms("2019-01-09T12:24:40.5+01:00"),
-            Some(1_547_033_080_500)
-        );
-        assert_eq!(parse_date_ms("1970-01-01T00:00:00Z"), Some(0));
+    fn every_form_the_clients_send() {
+        let cases = [
+            // Node SDK: Date.toUTCString().
+            ("Wed, 02 Dec 2026 07:41:47 GMT", 1_796_197_307_000),
+            // PHP SDK: gmdate(DATE_RFC2822).
+            ("Wed, 02 Dec 2026 07:41:47 +0000", 1_796_197_307_000),
+            ("Wed, 02 Dec 2026 08:41:47 +0100", 1_796_197_307_000),
+            ("Wed, 02 Dec 2026 02:41:47 EST", 1_796_197_307_000),
+            ("Wed, 02 Dec 2026 07:41:47 UT", 1_796_197_307_000),
+            ("2 Dec 2026 07:41:47 +0000", 1_796_197_307_000),
+            // The docs' Java sample: ISO-8601 with an offset.
+            ("2019-01-09T11:24:40+00:00", 1_547_033_080_000),
+            ("2019-01-09T12:24:40.5+01:00", 1_547_033_080_500),
+            ("2019-01-09T11:24:40Z", 1_547_033_080_000),
+            ("1970-01-01T00:00:00Z", 0),
+            // RFC 850 and asctime, the obsolete HTTP-dates.
+            ("Wednesday, 09-Jan-19 11:24:40 GMT", 1_547_033_080_000),
+            ("Wed Jan  9 11:24:40 2019", 1_547_033_080_000),
+        ];
+        for (text, ms) in cases {
+            assert_eq!(parse_date_ms(text), Some(ms), "{text}");
+        }
+    }
+
+    #[test]
+    fn what_is_not_a_date() {
         for bad in [
             "",
             "yesterday",
             "2019-02-29T00:00:00Z",
+            // ISO-8601 without an offset names no instant.
             "2019-01-09T11:24:40",
-            "2019-01-09T11:24:40+0000",
             "2019-01-09T11:24:40.Z",
             "2019-01-09T25:24:40Z",
+            "Wed, 02 Dec 2026 07:41:47",
+            "1796197307000",
         ] {
             assert_eq!(parse_date_ms(bad), None, "{bad}");
         }

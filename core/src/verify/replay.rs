@@ -20,9 +20,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ReplayError {
-    /// Seen before (or, for an increasing value, not greater than the last
-    /// one accepted).
+    /// Seen before (for an increasing value: equal to the last one
+    /// accepted).
     Replayed,
+    /// An increasing value lower than the last one accepted: not known to
+    /// be a replay (only the last value is kept), but out of order.
+    NotIncreasing,
     /// The store cannot answer (down, or full): the request must be refused.
     /// The reason describes the store, never the token.
     Unavailable(String),
@@ -32,6 +35,7 @@ impl fmt::Display for ReplayError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReplayError::Replayed => f.write_str("replayed"),
+            ReplayError::NotIncreasing => f.write_str("not increasing"),
             ReplayError::Unavailable(reason) => write!(f, "replay store unavailable: {reason}"),
         }
     }
@@ -58,7 +62,8 @@ pub trait ReplayGuard: Send + Sync {
     ) -> Result<(), ReplayError>;
 
     /// Records `value` as the last one of `scope` when it is greater than
-    /// the last recorded, or refuses it with [`ReplayError::Replayed`].
+    /// the last recorded, or refuses it: [`ReplayError::Replayed`] when
+    /// equal, [`ReplayError::NotIncreasing`] when lower.
     /// Atomic, as above. These entries do not expire.
     fn check_increasing(&self, scope: &str, value: u64, now_ms: i64) -> Result<(), ReplayError>;
 }
@@ -224,7 +229,8 @@ impl ReplayGuard for MemoryReplayGuard {
         shard.evict_expired(now_ms);
         let full = shard.len() >= self.shard_capacity;
         match shard.increasing.get_mut(scope) {
-            Some(last) if value <= *last => Err(ReplayError::Replayed),
+            Some(last) if value == *last => Err(ReplayError::Replayed),
+            Some(last) if value < *last => Err(ReplayError::NotIncreasing),
             Some(last) => {
                 *last = value;
                 Ok(())
@@ -285,7 +291,7 @@ mod tests {
         );
         assert_eq!(
             guard.check_increasing("k", 4, 0),
-            Err(ReplayError::Replayed)
+            Err(ReplayError::NotIncreasing)
         );
         assert_eq!(guard.check_increasing("k", 6, 0), Ok(()));
         assert_eq!(guard.check_increasing("j", 1, 0), Ok(()));

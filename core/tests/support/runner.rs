@@ -230,10 +230,11 @@ fn verify(input: &Value) -> Result<Value, String> {
     if let Some(ms) = input["tolerance_ms"].as_i64() {
         verifier = verifier.with_tolerance_ms(ms);
     }
-    match input["nonce_policy"].as_str() {
-        None | Some("increasing") => {}
-        Some("unique") => verifier = verifier.with_nonce_policy(NoncePolicy::Unique),
-        Some(other) => return Err(bad(&format!("nonce_policy {other}"))),
+    if let Some(name) = input["nonce_policy"].as_str() {
+        let policy: NoncePolicy = name
+            .parse()
+            .map_err(|_| bad(&format!("nonce_policy {name}")))?;
+        verifier = verifier.with_nonce_policy(policy);
     }
     let mut outcome = json!({});
     for request in input["requests"]

@@ -9,6 +9,7 @@ use Paysig\Aquapay;
 use Paysig\Cryptopay;
 use Paysig\Exception\InvalidArgumentException;
 use Paysig\Exception\JsonException;
+use Paysig\NonceSource;
 use Paysig\OnchainPay;
 use Paysig\PGPrints;
 use Paysig\RemitQuickly;
@@ -74,18 +75,24 @@ final class Middleware
         });
     }
 
-    public static function aquapay(string $apiKey, #[\SensitiveParameter] string $apiSecret): self
-    {
-        $signer = new Aquapay($apiKey, $apiSecret);
+    public static function aquapay(
+        string $apiKey,
+        #[\SensitiveParameter] string $apiSecret,
+        ?NonceSource $nonceSource = null,
+    ): self {
+        $signer = new Aquapay($apiKey, $apiSecret, $nonceSource);
         return new self(static function (RequestInterface $request) use ($signer): RequestInterface {
             $path = $request->getUri()->getPath();
             return self::withHeaders($request, $signer->sign($request->getMethod(), $path === '' ? '/' : $path));
         });
     }
 
-    public static function remitQuickly(string $apiKey, #[\SensitiveParameter] string $secret): self
-    {
-        $signer = new RemitQuickly($apiKey, $secret);
+    public static function remitQuickly(
+        string $apiKey,
+        #[\SensitiveParameter] string $secret,
+        ?NonceSource $nonceSource = null,
+    ): self {
+        $signer = new RemitQuickly($apiKey, $secret, $nonceSource);
         return new self(static function (RequestInterface $request) use ($signer): RequestInterface {
             $body = self::body($request);
             if ($body === '') {
@@ -116,9 +123,12 @@ final class Middleware
         });
     }
 
-    public static function onchainPay(string $publicKey, #[\SensitiveParameter] string $privateKey): self
-    {
-        $signer = new OnchainPay($publicKey, $privateKey);
+    public static function onchainPay(
+        string $publicKey,
+        #[\SensitiveParameter] string $privateKey,
+        ?NonceSource $nonceSource = null,
+    ): self {
+        $signer = new OnchainPay($publicKey, $privateKey, $nonceSource);
         return new self(static function (RequestInterface $request) use ($signer): RequestInterface {
             if (self::mediaType($request) === self::FORM) {
                 throw new InvalidArgumentException("OnchainPay signs a JSON body, not form fields: use 'json' or 'body'");

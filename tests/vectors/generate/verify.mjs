@@ -192,6 +192,43 @@ function cryptopay({ apiKey, secret, method, path: p, contentType, date, body })
   add("cryptopay: Date 16 minutes ahead", base([at(NOW + 960_000)]), unauthenticated("ahead_of_time"));
   add("cryptopay: Date 2 minutes old, 1 minute tolerance",
     base([at(NOW - 120_000)], { tolerance_ms: 60_000 }), unauthenticated("timestamp_expired"));
+
+  // The Date forms the official clients send (PROVIDERS.md), built here as
+  // those clients build them, and judged by the instant they denote.
+  const pad = (n) => String(n).padStart(2, "0");
+  const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  // PHP's gmdate(DATE_RFC2822): "D, d M Y H:i:s O" in UTC, zone +0000.
+  const phpRfc2822 = (ms) => {
+    const d = new Date(ms);
+    return `${days[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${months[d.getUTCMonth()]} ${d.getUTCFullYear()} ` +
+      `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+  };
+  // RFC 2822 in another zone: the local time there and its offset.
+  const zoned = (ms, minutes, zone) => phpRfc2822(ms + minutes * 60_000).replace("+0000", zone);
+  // Java's ISO-8601 with an offset, as the docs' sample sends it.
+  const iso = (ms) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "+00:00");
+  const dated = (date) => cryptopay({
+    apiKey: "cp-key", secret: "cp-secret", method: "POST", path: "/api/invoices",
+    contentType: "application/json", date, body: '{"price_amount":"100","price_currency":"EUR"}',
+  });
+  for (const [form, date] of [
+    ["RFC 2822, numeric zone (PHP SDK gmdate(DATE_RFC2822))", phpRfc2822(NOW - 30_000)],
+    ["RFC 2822, +0100", zoned(NOW - 30_000, 60, "+0100")],
+    ["RFC 2822, -0530", zoned(NOW - 30_000, -330, "-0530")],
+    ["RFC 2822, named zone EST", zoned(NOW - 30_000, -300, "EST")],
+    ["ISO-8601 with an offset (Java sample)", iso(NOW - 30_000)],
+    ["ISO-8601, Z and milliseconds", new Date(NOW - 30_123).toISOString()],
+  ]) {
+    if (Math.abs(Date.parse(date) - (NOW - 30_000)) > 1000) throw new Error(`${form}: ${date}`);
+    add(`cryptopay: Date as ${form}`, base([dated(date)]), { key_id: "cp-key" });
+  }
+  add("cryptopay: RFC 2822 Date 16 minutes old", base([dated(phpRfc2822(NOW - 960_000))]),
+    unauthenticated("timestamp_expired"));
+  add("cryptopay: RFC 2822 Date, +0100, 16 minutes ahead", base([dated(zoned(NOW + 960_000, 60, "+0100"))]),
+    unauthenticated("ahead_of_time"));
+  add("cryptopay: ISO-8601 Date without an offset names no instant",
+    base([dated(new Date(NOW).toISOString().slice(0, 19))]), unauthenticated("malformed_header"));
 }
 
 // ---- Cryptopay callbacks (hex HMAC-SHA256 of the raw body) ----------------
@@ -459,8 +496,12 @@ const postmanBody = (params) =>
   };
   const rate = { from: "ETH", to: "USDT" };
   const keys = { "oc-public": ["oc-private"], "oc-public-2": ["oc-private-2"] };
-  const base = (requests, extra = {}) => ({ scheme: "onchainpay", keys, now_ms: NOW, ...extra, requests });
-  const unique = (requests, extra = {}) => base(requests, { nonce_policy: "unique", ...extra });
+  // The cases written when "increasing" was the default name it; the
+  // default is now "unique" (PROVIDERS.md), with cases of its own below.
+  const base = (requests, extra = {}) =>
+    ({ scheme: "onchainpay", keys, now_ms: NOW, nonce_policy: "increasing", ...extra, requests });
+  const timestamp = (requests, extra = {}) => base(requests, { nonce_policy: "timestamp", ...extra });
+  const byDefault = (requests) => ({ scheme: "onchainpay", keys, now_ms: NOW, requests });
   const invalid = (code, message) => refused(code, 401, message);
   const docs = request(rate, 1643881172430);
   if (docs.body !== '{"from":"ETH","to":"USDT","nonce":1643881172430}') throw new Error("docs body");
@@ -477,7 +518,7 @@ const postmanBody = (params) =>
   add("onchainpay: nonce already present is replaced in place",
     base([request({ nonce: 0, from: "BTC" }, NOW)]), { key_id: "oc-public" });
   add("onchainpay: a lower nonce", base([request(rate, NOW), request(rate, NOW - 1)]),
-    invalid("nonce_reused", "Nonce already used"));
+    invalid("nonce_not_increasing", "Nonce not greater than the last one"));
   add("onchainpay: replayed request", base([docs, docs]), invalid("nonce_reused", "Nonce already used"));
   for (const name of ["x-api-public-key", "x-api-signature"]) {
     add(`onchainpay: no ${name}`, base([withoutHeader(docs, name)]),
@@ -500,18 +541,61 @@ const postmanBody = (params) =>
     invalid("malformed_header", "Invalid nonce"));
   add("onchainpay: signed fractional nonce", base([request(rate, 1.5)]),
     invalid("malformed_header", "Invalid nonce"));
-  add("onchainpay unique: out of order within the window",
-    unique([request(rate, NOW), request(rate, NOW - 1000), request(rate, NOW + 1000)]), { key_id: "oc-public" });
-  add("onchainpay unique: the same nonce twice", unique([request(rate, NOW - 1000), request(rate, NOW), request(rate, NOW - 1000)]),
+  add("onchainpay timestamp: out of order within the window",
+    timestamp([request(rate, NOW), request(rate, NOW - 1000), request(rate, NOW + 1000)]), { key_id: "oc-public" });
+  add("onchainpay timestamp: the same nonce twice", timestamp([request(rate, NOW - 1000), request(rate, NOW), request(rate, NOW - 1000)]),
     invalid("nonce_reused", "Nonce already used"));
-  add("onchainpay unique: nonce 31 s old", unique([request(rate, NOW - 31_000)]),
+  add("onchainpay timestamp: nonce 31 s old", timestamp([request(rate, NOW - 31_000)]),
     invalid("timestamp_expired", "Nonce expired"));
-  add("onchainpay unique: nonce 31 s ahead", unique([request(rate, NOW + 31_000)]),
+  add("onchainpay timestamp: nonce 31 s ahead", timestamp([request(rate, NOW + 31_000)]),
     invalid("ahead_of_time", "Nonce ahead of time"));
-  add("onchainpay unique: nonce 31 s old, 60 s tolerance", unique([request(rate, NOW - 31_000)], { tolerance_ms: 60_000 }),
+  add("onchainpay timestamp: nonce 31 s old, 60 s tolerance", timestamp([request(rate, NOW - 31_000)], { tolerance_ms: 60_000 }),
     { key_id: "oc-public" });
-  add("onchainpay unique: the documented example is long expired", unique([docs]),
+  add("onchainpay timestamp: the documented example is long expired", timestamp([docs]),
     invalid("timestamp_expired", "Nonce expired"));
+
+  // The default policy, "unique": any JSON number or string, once per key.
+  // Nonces as the official SDKs make them (PROVIDERS.md): Python
+  // round(random() * 1e9), here fixed draws; Node and Go a counter per
+  // client from its start time; PHP the current millisecond.
+  const python = [483920117, 12, 999999999, 271828183];
+  add("onchainpay default: random nonces in any order (Python SDK)",
+    byDefault(python.map((n) => request(rate, n))), { key_id: "oc-public" });
+  const clientA = NOW - 5000; // started 5 s ago
+  const clientB = NOW - 2000; // started 2 s ago
+  add("onchainpay default: two counter clients on one key (Node, Go SDKs)",
+    byDefault([request(rate, clientA), request(rate, clientB), request(rate, clientA + 1),
+      request(rate, clientB + 1), request(rate, clientA + 2)]), { key_id: "oc-public" });
+  add("onchainpay default: the documented example, long ago", byDefault([docs]), { key_id: "oc-public" });
+  add("onchainpay default: string nonces of any text",
+    byDefault([request(rate, "3f2b8c1e-uuid"), request(rate, "abc"), request(rate, "")]), { key_id: "oc-public" });
+  add("onchainpay default: a number and the same digits as a string are different values",
+    byDefault([request(rate, 7), request(rate, "7")]), { key_id: "oc-public" });
+  add("onchainpay default: fractional and negative numbers are values too",
+    byDefault([request(rate, 1.5), request(rate, -1)]), { key_id: "oc-public" });
+  add("onchainpay default: a nonce used before, out of order",
+    byDefault([request(rate, python[0]), request(rate, python[1]), request(rate, python[0])]),
+    invalid("nonce_reused", "Nonce already used"));
+  add("onchainpay default: two calls in one millisecond (PHP SDK)",
+    byDefault([request(rate, NOW), request({ from: "BTC", to: "USDT" }, NOW)]),
+    invalid("nonce_reused", "Nonce already used"));
+  add("onchainpay default: a replayed request", byDefault([docs, docs]),
+    invalid("nonce_reused", "Nonce already used"));
+  add("onchainpay default: each key has its own nonces",
+    byDefault([request(rate, 5), request(rate, 5, { publicKey: "oc-public-2", privateKey: "oc-private-2" })]),
+    { key_id: "oc-public-2" });
+  add("onchainpay default: a null nonce", byDefault([request(rate, null)]),
+    invalid("malformed_header", "Invalid nonce"));
+  add("onchainpay default: an object nonce", byDefault([request(rate, { n: 1 })]),
+    invalid("malformed_header", "Invalid nonce"));
+  add("onchainpay default: no nonce", byDefault([request(rate, undefined)]),
+    invalid("missing_timestamp", "Missing nonce"));
+  add("onchainpay increasing: two counter clients on one key refuse each other",
+    base([request(rate, clientB), request(rate, clientA)]),
+    invalid("nonce_not_increasing", "Nonce not greater than the last one"));
+  add("onchainpay increasing: random nonces (Python SDK) are refused",
+    base(python.slice(0, 2).map((n) => request(rate, n))),
+    invalid("nonce_not_increasing", "Nonce not greater than the last one"));
 }
 
 const doc = { scheme: "verify", node: process.version, cases };

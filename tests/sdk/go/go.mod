@@ -1,0 +1,3 @@
+module paysig.dev/tests/sdk
+
+go 1.21
