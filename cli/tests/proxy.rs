@@ -57,8 +57,7 @@ fn every_scheme_is_accepted_over_plain_http_and_tls() {
                     "{scheme} {client:?} via {}: {body}",
                     proxy.url()
                 );
-                let answer: serde_json::Value = serde_json::from_str(&body).expect("JSON");
-                assert_eq!(answer["ok"], true, "{scheme} {client:?}: {body}");
+                // 200 is serve's "verified" (its body is serve's business).
             }
         }
         let requests = clients.len();
@@ -465,12 +464,13 @@ prefix = "/cryptopay"
     // The Unix socket.
     if have(Client::Curl) {
         let output = std::process::Command::new("curl")
-            .args(["-sS", "--unix-socket", socket.to_str().unwrap()])
+            .args(["-sS", "-o", "/dev/null", "-w", "%{http_code}"])
+            .args(["--unix-socket", socket.to_str().unwrap()])
             .arg("http://x/aquapay/v1/balance")
             .output()
             .expect("curl");
-        let text = String::from_utf8_lossy(&output.stdout);
-        assert!(text.contains(r#""ok":true"#), "{text}");
+        let status = String::from_utf8_lossy(&output.stdout);
+        assert_eq!(status, "200", "{}", String::from_utf8_lossy(&output.stderr));
     }
 
     // One JSON line per proxied request (health checks are not logged),

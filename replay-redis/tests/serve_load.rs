@@ -73,6 +73,10 @@ impl Verifier {
                 redis_url,
                 "--redis-timeout-ms",
                 "200",
+                // The guard is bounded (refusing at capacity): room for
+                // every nonce of the run, all live within the hour.
+                "--replay-capacity",
+                "4000000",
                 "--threads",
                 "2",
             ])
