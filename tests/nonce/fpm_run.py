@@ -34,9 +34,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tests" / "nonce" / "fpm_sign.php"
 WORKERS = 8
+# One key per run of this script: the default (host) source keeps each
+# key's counter for the life of the machine, and another test's burst with
+# the same key (8 x 20,000 signs in a second) leaves it minutes ahead of
+# the clock, beyond Aquapay's time window.
+RUN = f"{os.getpid()}-{int(time.time())}"
 KEYS = {
-    "onchainpay": ("shared-public-key", "shared-private-key", ["--nonce-policy", "unique"]),
-    "aquapay": ("shared-api-key", "shared-api-secret", []),
+    "onchainpay": (f"shared-public-key-{RUN}", "shared-private-key", ["--nonce-policy", "unique"]),
+    "aquapay": (f"shared-api-key-{RUN}", "shared-api-secret", []),
 }
 
 
@@ -139,7 +144,7 @@ def request(cgi_fcgi: str, fpm_port: int, query: str) -> str:
 def run(cgi_fcgi: str, fpm_port: int, cli: str, scheme: str, source: str, count: int, concurrency: int) -> dict[str, int]:
     serve, port = start_serve(cli, scheme)
     try:
-        query = f"scheme={scheme}&port={port}&source={source}"
+        query = f"scheme={scheme}&port={port}&source={source}&key={KEYS[scheme][0]}"
         with ThreadPoolExecutor(concurrency) as pool:
             answers = list(pool.map(lambda _: request(cgi_fcgi, fpm_port, query), range(count)))
     finally:

@@ -7,7 +7,8 @@ declare(strict_types=1);
  * request with the shared key, send it to `paysig serve` on 127.0.0.1, and
  * answer "STATUS NONCE" (the sandbox's HTTP status and the nonce signed).
  *
- * Query: scheme=onchainpay|aquapay, port=N (the sandbox), source=default
+ * Query: scheme=onchainpay|aquapay, key=K (the shared key, one per test
+ * run), port=N (the sandbox), source=default
  * (what a user who changes nothing gets) or process (the per-process
  * counter this replaces, to show what it did).
  */
@@ -21,13 +22,14 @@ use Paysig\OnchainPay;
 header('Content-Type: text/plain');
 $scheme = (string) ($_GET['scheme'] ?? '');
 $port = (int) ($_GET['port'] ?? 0);
+$key = (string) ($_GET['key'] ?? '');
 $source = ($_GET['source'] ?? 'default') === 'process' ? NonceSource::process() : null;
 
 try {
     if ($scheme === 'onchainpay') {
         $signer = $source === null
-            ? new OnchainPay('shared-public-key', 'shared-private-key')
-            : new OnchainPay('shared-public-key', 'shared-private-key', $source);
+            ? new OnchainPay($key, 'shared-private-key')
+            : new OnchainPay($key, 'shared-private-key', $source);
         $signed = $signer->sign(['amount' => '10.00', 'currency' => 'USDT']);
         $path = '/v1/orders';
         $method = 'POST';
@@ -35,8 +37,8 @@ try {
         $nonce = (string) json_decode((string) $body, true)['nonce'];
     } elseif ($scheme === 'aquapay') {
         $signer = $source === null
-            ? new Aquapay('shared-api-key', 'shared-api-secret')
-            : new Aquapay('shared-api-key', 'shared-api-secret', $source);
+            ? new Aquapay($key, 'shared-api-secret')
+            : new Aquapay($key, 'shared-api-secret', $source);
         $path = '/payment/v1/payment';
         $method = 'GET';
         $signed = $signer->sign($method, $path);
