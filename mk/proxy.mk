@@ -25,5 +25,6 @@ bench-proxy:
 	$(CARGO) build --quiet --release -p paysig-cli --bins --example proxy_load
 	REQUESTS=$(BENCH_PROXY_REQUESTS) bash tests/proxy/bench.sh
 
+# Not in TEST_TARGETS: `cargo test --workspace` (test-rust) already runs
+# these two test files, after every setup target.
 SETUP_TARGETS += setup-proxy
-TEST_TARGETS += test-proxy
