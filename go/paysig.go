@@ -188,6 +188,6 @@ func VerifyCryptopayCallback(callbackSecret string, body []byte, signature strin
 	return nil
 }
 
-// libraryBuild names the libpaysig.a this binary was linked with (set by
+// libraryBuild names the libpaysig build this binary was linked with (set by
 // mk/go.mk through -ldflags, so a rebuilt library forces a relink).
 var libraryBuild string

@@ -13,10 +13,13 @@
 DIST_DIR := $(ROOT)/dist
 DIST_STAMP := $(DIST_DIR)/SHA256SUMS
 DIST_REQUIREMENTS := $(ROOT)/packaging/requirements-dist.txt
+# (Not python.mk's VENV: mk/python.mk is read after this file, and a
+# prerequisite list is expanded when it is read.)
+DIST_VENV := $(ROOT)/.venv
 
 .PHONY: setup-dist dist test-dist
 
-setup-dist: setup-python $(VENV)/.requirements-dist.txt
+setup-dist: setup-python $(DIST_VENV)/.requirements-dist.txt
 	@rustup target list --installed | grep -qx x86_64-unknown-linux-musl \
 	  || rustup target add x86_64-unknown-linux-musl \
 	  || { echo "setup-dist: FAIL: rustup target add x86_64-unknown-linux-musl failed" >&2; exit 1; }
@@ -29,8 +32,8 @@ setup-dist: setup-python $(VENV)/.requirements-dist.txt
 	    pkg-config binutils dpkg php-guzzlehttp-guzzle; \
 	fi
 
-$(VENV)/.requirements-dist.txt: $(DIST_REQUIREMENTS) $(VENV)/.requirements-dev.txt
-	$(VENV_PY) -m pip install --quiet --disable-pip-version-check -r $<
+$(DIST_VENV)/.requirements-dist.txt: $(DIST_REQUIREMENTS) | setup-python
+	$(DIST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $<
 	cp $< $@
 
 dist:

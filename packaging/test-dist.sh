@@ -136,6 +136,20 @@ exports() {
 }
 check "libpaysig (gnu and musl) exports only paysig_*; the musl one needs only musl's libc.so" exports
 
+licenses() {
+  set -e
+  # MIT OR Apache-2.0 everywhere, with both texts.
+  unzip -p "$wheel" "paysig-$version.dist-info/METADATA" | grep -qx 'License-Expression: MIT OR Apache-2.0'
+  unzip -l "$wheel" | grep -q "paysig-$version.dist-info/licenses/LICENSE-APACHE"
+  unzip -l "$wheel" | grep -q "paysig-$version.dist-info/licenses/LICENSE-MIT"
+  php -r '$l = json_decode(file_get_contents($argv[1]), true)["license"]; exit($l === ["MIT", "Apache-2.0"] ? 0 : 1);' "$elves/php/composer.json"
+  cmp "$elves/php/LICENSE-MIT" "$root/LICENSE-MIT" && cmp "$tarball/LICENSE-APACHE" "$root/LICENSE-APACHE"
+  grep -qx 'License: MIT or Apache-2.0' "$elves/deb/usr/share/doc/paysig/copyright"
+  cmp "$elves/deb/usr/share/doc/libpaysig0/LICENSE-MIT" "$root/LICENSE-MIT"
+  grep -q '^license = "MIT OR Apache-2.0"$' "$root/Cargo.toml"
+}
+check "licenses: MIT OR Apache-2.0 in the wheel, the Composer archive, the .debs, the tarball, as in Cargo.toml" licenses
+
 # --- Python -----------------------------------------------------------------
 wheels() {
   set -e
