@@ -31,7 +31,7 @@ test-php: lib-c
 	cd $(PHP_DIR) && PAYSIG_CLI=$(ROOT)/target/release/paysig $(PHPUNIT) -c phpunit.xml.dist
 	$(PYTHON) $(ROOT)/tests/conformance/check.py php
 
-demo-php: lib-c
+demo-php: setup-php lib-c
 
 bench-php: lib-c
 	$(PHP) $(PHP_DIR)/benchmarks/bench.php
