@@ -47,25 +47,23 @@
 //! ```
 
 mod nonce_source;
+mod pool;
 pub use nonce_source::{RedisNonces, DEFAULT_NONCE_PREFIX};
 
 use std::fmt;
-use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use paysig::verify::{ReplayError, ReplayGuard};
-use paysig::{Error, Result};
-use redis::{Client, Connection, RedisError, Script};
+use paysig::Result;
+use redis::{Connection, RedisError, Script};
+
+use pool::{what_failed, Pool};
 
 /// The default time Redis has to answer (connecting included): 250 ms.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(250);
 
 /// The default key prefix.
 pub const DEFAULT_PREFIX: &str = "paysig:replay:";
-
-/// Idle connections kept for reuse; beyond it, connections are closed after
-/// use (a burst of many threads opens more, briefly).
-const MAX_IDLE: usize = 64;
 
 /// The default capacity: at most this many live tokens (about 100 MB of
 /// Redis memory with the index, at 100 bytes a token).
@@ -110,20 +108,18 @@ return 1
 /// A [`ReplayGuard`] on one Redis server (or one primary). Thread-safe:
 /// each call takes a connection from a small pool.
 pub struct RedisReplayGuard {
-    client: Client,
-    timeout: Duration,
+    pool: Pool,
     prefix: String,
     capacity: usize,
     increasing: Script,
     seen: Script,
-    idle: Mutex<Vec<Connection>>,
 }
 
 impl fmt::Debug for RedisReplayGuard {
     // The URL may hold a password: it is not shown.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisReplayGuard")
-            .field("timeout", &self.timeout)
+            .field("timeout", &self.pool.read_timeout)
             .field("prefix", &self.prefix)
             .field("capacity", &self.capacity)
             .finish_non_exhaustive()
@@ -137,19 +133,12 @@ impl RedisReplayGuard {
     /// Refuses a URL that cannot be read (`invalid_argument`; the message
     /// does not repeat the URL, which may hold a password).
     pub fn new(url: &str) -> Result<RedisReplayGuard> {
-        let client = Client::open(url).map_err(|_| {
-            Error::invalid_argument(
-                "the Redis URL is not valid (redis://[:password@]host[:port][/db])",
-            )
-        })?;
         Ok(RedisReplayGuard {
-            client,
-            timeout: DEFAULT_TIMEOUT,
+            pool: Pool::open(url, DEFAULT_TIMEOUT)?,
             prefix: DEFAULT_PREFIX.to_owned(),
             capacity: DEFAULT_CAPACITY,
             increasing: Script::new(INCREASING),
             seen: Script::new(SEEN),
-            idle: Mutex::new(Vec::new()),
         })
     }
 
@@ -157,11 +146,13 @@ impl RedisReplayGuard {
     /// then for each answer); past it the request is refused. Zero means the
     /// default.
     pub fn with_timeout(mut self, timeout: Duration) -> RedisReplayGuard {
-        self.timeout = if timeout.is_zero() {
+        let timeout = if timeout.is_zero() {
             DEFAULT_TIMEOUT
         } else {
             timeout
         };
+        self.pool.connect_timeout = timeout;
+        self.pool.read_timeout = timeout;
         self
     }
 
@@ -187,7 +178,7 @@ impl RedisReplayGuard {
 
     /// The timeout.
     pub fn timeout(&self) -> Duration {
-        self.timeout
+        self.pool.read_timeout
     }
 
     /// Checks that Redis answers (PING) within the timeout.
@@ -208,50 +199,22 @@ impl RedisReplayGuard {
         format!("{}last:{scope}", self.prefix)
     }
 
-    /// Runs `command` on a pooled connection. A connection goes back to the
-    /// pool only after a success: after an error or a timeout it may hold
-    /// a late answer, so it is dropped.
     fn run<T>(
         &self,
         command: impl FnOnce(&mut Connection) -> redis::RedisResult<T>,
     ) -> std::result::Result<T, ReplayError> {
-        let pooled = self
-            .idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop();
-        let mut connection = match pooled {
-            Some(connection) => connection,
-            None => self.connect().map_err(unavailable)?,
-        };
-        let answer = command(&mut connection).map_err(unavailable)?;
-        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        if idle.len() < MAX_IDLE {
-            idle.push(connection);
-        }
-        Ok(answer)
-    }
-
-    fn connect(&self) -> redis::RedisResult<Connection> {
-        let connection = self.client.get_connection_with_timeout(self.timeout)?;
-        connection.set_read_timeout(Some(self.timeout))?;
-        connection.set_write_timeout(Some(self.timeout))?;
-        Ok(connection)
+        self.pool.run(command).map_err(unavailable)
     }
 }
 
 /// Redis's failure as the guard's: what kind, never a key or a token.
 fn unavailable(error: RedisError) -> ReplayError {
-    let what = if error.is_timeout() {
-        "Redis did not answer in time".to_owned()
-    } else if error.is_connection_refusal() {
-        "Redis refused the connection".to_owned()
-    } else if error.is_io_error() {
-        "the connection to Redis failed".to_owned()
+    let what = what_failed(&error);
+    if error.is_timeout() || error.is_connection_refusal() || error.is_io_error() {
+        ReplayError::Unavailable(what.to_owned())
     } else {
-        format!("Redis answered an error ({:?})", error.kind())
-    };
-    ReplayError::Unavailable(what)
+        ReplayError::Unavailable(format!("{what} ({:?})", error.kind()))
+    }
 }
 
 impl ReplayGuard for RedisReplayGuard {

@@ -22,22 +22,20 @@
 //! nonce connects again.
 
 use std::fmt;
-use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use paysig::clock::{Clock, SystemClock};
 use paysig::nonce::{NonceSource, Scope};
 use paysig::{Error, ErrorCode, Result};
-use redis::{Client, Connection, RedisError, Script};
+use redis::{RedisError, Script};
+
+use crate::pool::{what_failed, Pool};
 
 /// The default key prefix of [`RedisNonces`].
 pub const DEFAULT_NONCE_PREFIX: &str = "paysig:nonce:";
 
 /// How long a scope's value is kept after its last use: one day.
 const KEEP_MS: u64 = 86_400_000;
-
-/// Idle connections kept for reuse.
-const MAX_IDLE: usize = 64;
 
 /// `max(now, last + 1)`, stored (kept `ARGV[2]` ms) and returned. Lua
 /// numbers are doubles, exact for integers below 2^53 (year 287,396 in
@@ -51,20 +49,17 @@ return string.format('%d', next)
 
 /// A [`NonceSource`] on one Redis server (or one primary). Thread-safe.
 pub struct RedisNonces {
-    client: Client,
-    connect_timeout: Duration,
-    read_timeout: Duration,
+    pool: Pool,
     prefix: String,
     next: Script,
-    idle: Mutex<Vec<Connection>>,
 }
 
 impl fmt::Debug for RedisNonces {
     // The URL may hold a password: it is not shown.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisNonces")
-            .field("connect_timeout", &self.connect_timeout)
-            .field("read_timeout", &self.read_timeout)
+            .field("connect_timeout", &self.pool.connect_timeout)
+            .field("read_timeout", &self.pool.read_timeout)
             .field("prefix", &self.prefix)
             .finish_non_exhaustive()
     }
@@ -76,18 +71,10 @@ impl RedisNonces {
     /// answer. It does not connect yet. Refuses a URL that cannot be read
     /// (`invalid_argument`, without repeating the URL).
     pub fn new(url: &str) -> Result<RedisNonces> {
-        let client = Client::open(url).map_err(|_| {
-            Error::invalid_argument(
-                "the Redis URL is not valid (redis://[:password@]host[:port][/db])",
-            )
-        })?;
         Ok(RedisNonces {
-            client,
-            connect_timeout: crate::DEFAULT_TIMEOUT,
-            read_timeout: crate::DEFAULT_TIMEOUT,
+            pool: Pool::open(url, crate::DEFAULT_TIMEOUT)?,
             prefix: DEFAULT_NONCE_PREFIX.to_owned(),
             next: Script::new(NEXT),
-            idle: Mutex::new(Vec::new()),
         })
     }
 
@@ -95,10 +82,10 @@ impl RedisNonces {
     /// `connect` to open a connection, `read` for each answer.
     pub fn with_timeouts(mut self, connect: Duration, read: Duration) -> RedisNonces {
         if !connect.is_zero() {
-            self.connect_timeout = connect;
+            self.pool.connect_timeout = connect;
         }
         if !read.is_zero() {
-            self.read_timeout = read;
+            self.pool.read_timeout = read;
         }
         self
     }
@@ -108,36 +95,16 @@ impl RedisNonces {
         prefix.clone_into(&mut self.prefix);
         self
     }
-
-    fn connect(&self) -> redis::RedisResult<Connection> {
-        let connection = self
-            .client
-            .get_connection_with_timeout(self.connect_timeout)?;
-        connection.set_read_timeout(Some(self.read_timeout))?;
-        connection.set_write_timeout(Some(self.read_timeout))?;
-        Ok(connection)
-    }
 }
 
 impl NonceSource for RedisNonces {
     fn next_nonce(&self, scope: Scope<'_>) -> Result<i64> {
-        let pooled = self
-            .idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .pop();
-        let mut connection = match pooled {
-            Some(connection) => connection,
-            None => self.connect().map_err(unavailable)?,
-        };
         let now = SystemClock.now_millis();
         // EVALSHA, and EVAL when Redis answers NOSCRIPT (a restarted Redis).
+        let key = format!("{}{}", self.prefix, scope.id());
         let answer: String = self
-            .next
-            .key(format!("{}{}", self.prefix, scope.id()))
-            .arg(now)
-            .arg(KEEP_MS)
-            .invoke(&mut connection)
+            .pool
+            .run(|connection| self.next.key(key).arg(now).arg(KEEP_MS).invoke(connection))
             .map_err(unavailable)?;
         let value = answer.parse::<i64>().map_err(|_| {
             Error::new(
@@ -146,27 +113,13 @@ impl NonceSource for RedisNonces {
                  the paysig:nonce: keys?",
             )
         })?;
-        // Back to the pool only after a success: after an error the
-        // connection may still hold a late answer.
-        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        if idle.len() < MAX_IDLE {
-            idle.push(connection);
-        }
         Ok(value)
     }
 }
 
 /// What went wrong, and what to fix; never a key or the URL.
 fn unavailable(error: RedisError) -> Error {
-    let what = if error.is_timeout() {
-        "Redis did not answer in time"
-    } else if error.is_connection_refusal() {
-        "Redis refused the connection"
-    } else if error.is_io_error() {
-        "the connection to Redis failed"
-    } else {
-        "Redis answered an error"
-    };
+    let what = what_failed(&error);
     Error::new(
         ErrorCode::NonceSourceUnavailable,
         format!(
