@@ -244,7 +244,12 @@ fn create(path: &Path) -> io::Result<()> {
     let mut header = [0u8; FILE_LEN];
     header[..8].copy_from_slice(MAGIC);
     header[8..12].copy_from_slice(&VERSION.to_le_bytes());
-    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    // Unique per call: threads of one process may create the same scope's
+    // file at once, each with its own HostNonces (a name per process only
+    // let one thread remove the other's temporary file).
+    static CREATED: AtomicU64 = AtomicU64::new(0);
+    let attempt = CREATED.fetch_add(1, Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp{}-{attempt}", std::process::id()));
     let _ = fs::remove_file(&tmp); // left by a crashed process of this pid
     let result = (|| {
         let mut file = OpenOptions::new()
