@@ -18,6 +18,10 @@ chmod 755 "$work"   # php-fpm's workers run as nobody
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  # serve() runs inside $(...), a subshell: its servers' pids come by file.
+  if [ -f "$work/serve.pids" ]; then
+    while read -r pid; do kill "$pid" 2>/dev/null; done <"$work/serve.pids"
+  fi
   wait 2>/dev/null
   rm -rf "$work"
 }
@@ -91,7 +95,7 @@ check "tarball: layout, SONAME links, relocatable paysig.pc, paysig --version, m
 serve() {
   local out=$work/serve-$1.out
   SERVE_SECRET=$3 "$paysig" serve "$1" --port 0 --key "$2" --secret-env SERVE_SECRET >"$out" 2>&1 &
-  pids+=($!)
+  echo $! >>"$work/serve.pids"
   for _ in $(seq 100); do
     if grep -qo 'http://127\.0\.0\.1:[0-9]*' "$out"; then grep -o 'http://127\.0\.0\.1:[0-9]*' "$out" | head -1; return 0; fi
     sleep 0.1
